@@ -1,0 +1,145 @@
+// ipo/simd/dispatch.hpp: architecture tags and run-time dispatch for ipo's SIMD kernels.
+//
+// A kernel is a function object templated on an architecture tag (an xsimd architecture such
+// as xsimd::avx2, or ipo::simd::scalar for the portable path). dispatch() calls it with the
+// best architecture that is both compiled in (enabled by the compiler flags of this
+// translation unit, e.g. -mavx2 or -march=native) and present on the running CPU; the scalar
+// path always remains. Build with -march=x86-64-v3 (AVX2) or -march=native to compile in the
+// wider paths: a header-only library can only use the instruction sets its user compiles for.
+#pragma once
+
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "ipo/simd/simd.hpp"
+
+namespace ipo::simd {
+
+/// The portable path: plain C++ loops, always available.
+struct scalar {
+  static constexpr char const* name() noexcept { return "scalar"; }
+  static constexpr bool supported() noexcept { return true; }
+};
+
+/// A list of architecture tags, best first.
+template <class... Archs>
+struct arch_list {
+  static constexpr std::size_t size = sizeof...(Archs);
+};
+
+namespace detail {
+template <class Kept, class... Candidates>
+struct keep_supported;
+template <class... Kept>
+struct keep_supported<arch_list<Kept...>> {
+  using type = arch_list<Kept...>;
+};
+template <class... Kept, class First, class... Rest>
+struct keep_supported<arch_list<Kept...>, First, Rest...>
+    : keep_supported<
+          std::conditional_t<First::supported(), arch_list<Kept..., First>, arch_list<Kept...>>,
+          Rest...> {};
+} // namespace detail
+
+/// The architectures ipo's kernels are written for, best first, reduced to those the compiler
+/// flags of this translation unit enable; always ends with ipo::simd::scalar.
+using compiled_archs = typename detail::keep_supported<arch_list<>,
+#if XSIMD_WITH_AVX512BW
+                                                       xsimd::avx512bw,
+#endif
+#if XSIMD_WITH_AVX512F
+                                                       xsimd::avx512f,
+#endif
+#if XSIMD_WITH_AVX2 && XSIMD_WITH_FMA3_AVX2
+                                                       xsimd::fma3<xsimd::avx2>,
+#endif
+#if XSIMD_WITH_AVX2
+                                                       xsimd::avx2,
+#endif
+#if XSIMD_WITH_SSE4_2
+                                                       xsimd::sse4_2,
+#endif
+#if XSIMD_WITH_SSE2
+                                                       xsimd::sse2,
+#endif
+#if XSIMD_WITH_NEON64
+                                                       xsimd::neon64,
+#endif
+                                                       scalar>::type;
+
+namespace detail {
+template <class A, class Present>
+bool cpu_has(Present const& present) noexcept {
+  if constexpr (requires { present.has(A{}); }) { // xsimd >= 11
+    return present.has(A{});
+  } else { // xsimd 8-10: architectures are totally ordered by version()
+    return A::version() <= present.best;
+  }
+}
+} // namespace detail
+
+/// True when the running CPU can execute architecture A (always true for scalar).
+template <class A>
+bool arch_available() noexcept {
+  if constexpr (std::is_same_v<A, scalar>) {
+    return true;
+  } else {
+    static auto const present = xsimd::available_architectures();
+    return detail::cpu_has<A>(present);
+  }
+}
+
+/// The name of architecture A: "avx512bw", "fma3+avx2", "sse2", "neon64", "scalar", ...
+template <class A>
+constexpr char const* arch_name() noexcept {
+  return A::name();
+}
+
+namespace detail {
+template <class F, class First, class... Rest>
+decltype(auto) dispatch_over(F&& kernel, arch_list<First, Rest...>) {
+  if constexpr (sizeof...(Rest) == 0) {
+    return std::forward<F>(kernel)(First{});
+  } else {
+    if (arch_available<First>()) {
+      return std::forward<F>(kernel)(First{});
+    }
+    return dispatch_over(std::forward<F>(kernel), arch_list<Rest...>{});
+  }
+}
+template <class F, class... Archs>
+void for_each_over(F& visit, arch_list<Archs...>) {
+  (
+      [&] {
+        if (arch_available<Archs>()) {
+          visit(Archs{});
+        }
+      }(),
+      ...);
+}
+} // namespace detail
+
+/// Calls kernel(Arch{}) with the best architecture of ArchList available at run time and
+/// returns its result. ArchList must end with an always-available architecture (scalar).
+template <class ArchList = compiled_archs, class F>
+decltype(auto) dispatch(F&& kernel) {
+  return detail::dispatch_over(std::forward<F>(kernel), ArchList{});
+}
+
+/// Calls visit(Arch{}) for every architecture of ArchList available at run time, best first.
+/// Tests use it to check every path against the scalar one.
+template <class ArchList = compiled_archs, class F>
+void for_each_available_arch(F&& visit) {
+  detail::for_each_over(visit, ArchList{});
+}
+
+/// Names of the architectures dispatch() may choose on this machine, best first.
+inline std::vector<std::string> available_arch_names() {
+  std::vector<std::string> names;
+  for_each_available_arch([&](auto arch) { names.emplace_back(arch_name<decltype(arch)>()); });
+  return names;
+}
+
+} // namespace ipo::simd

@@ -1,0 +1,40 @@
+# conan create, offline: a private Conan home, no remote, and a profile that declares Eigen and
+# xsimd as provided by the platform ([platform_requires]), so find_package() takes the system
+# copies. The recipe's own requirements (eigen/3.4.0, xsimd/13.2.0) are what ConanCenter users
+# get; here the system's Eigen 3.4 and xsimd 8.1 stand in for them.
+# Arguments: -DCONAN=... -DSOURCE_DIR=... -DWORK_DIR=... -DGENERATOR=...
+file(REMOVE_RECURSE "${WORK_DIR}")
+file(MAKE_DIRECTORY "${WORK_DIR}/src")
+# A copy of what the recipe exports, so that test_package's build folder stays out of the sources.
+foreach(item IN ITEMS CMakeLists.txt LICENSE cmake conan include)
+  file(COPY "${SOURCE_DIR}/${item}" DESTINATION "${WORK_DIR}/src")
+endforeach()
+set(ENV{CONAN_HOME} "${WORK_DIR}/home")
+
+function(run)
+  execute_process(COMMAND ${ARGN} WORKING_DIRECTORY "${WORK_DIR}" RESULT_VARIABLE code
+                  OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  message("${out}")
+  if(NOT code EQUAL 0)
+    message(FATAL_ERROR "failed (${code}): ${ARGN}")
+  endif()
+  set(last_output "${out}" PARENT_SCOPE)
+endfunction()
+
+run(${CONAN} profile detect --force)
+file(READ "${WORK_DIR}/src/conan/conanfile.py" recipe)
+string(REGEX MATCH "eigen/[0-9.]+" eigen_ref "${recipe}")
+string(REGEX MATCH "xsimd/[0-9.]+" xsimd_ref "${recipe}")
+file(WRITE "${WORK_DIR}/offline.profile" "include(default)
+[settings]
+compiler.cppstd=20
+[platform_requires]
+${eigen_ref}
+${xsimd_ref}
+[conf]
+tools.cmake.cmaketoolchain:generator=${GENERATOR}
+")
+run(${CONAN} create "${WORK_DIR}/src/conan" --profile:all "${WORK_DIR}/offline.profile" --build=missing --no-remote)
+if(NOT last_output MATCHES "from Conan: fp16\\(1.5\\) = 1.5")
+  message(FATAL_ERROR "conan create finished but test_package did not print its check line")
+endif()

@@ -1,0 +1,87 @@
+#include "ipo/simd/dispatch.hpp"
+#include "ipo/simd/simd.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+// Checks the version-independent helpers on architecture A against plain loops.
+template <class A>
+void check_reductions_on() {
+  using batch = xsimd::batch<float, A>;
+  constexpr std::size_t lanes = batch::size;
+  std::mt19937 rng(99);
+  std::uniform_real_distribution<float> value(-100.0f, 100.0f);
+  for (int trial = 0; trial < 200; ++trial) {
+    alignas(A::alignment()) float lane_values[lanes];
+    for (auto& v : lane_values) {
+      v = std::round(value(rng)); // integers: every summation order gives the same sum
+    }
+    batch const x = batch::load_aligned(lane_values);
+    float sum = 0;
+    for (float v : lane_values) {
+      sum += v;
+    }
+    CHECK(ipo::simd::reduce_add(x) == sum);
+    CHECK(ipo::simd::reduce_max(x) == *std::max_element(lane_values, lane_values + lanes));
+    CHECK(ipo::simd::reduce_min(x) == *std::min_element(lane_values, lane_values + lanes));
+    std::uint64_t expected_mask = 0;
+    for (std::size_t i = 0; i < lanes; ++i) {
+      expected_mask |= static_cast<std::uint64_t>(lane_values[i] > 0.0f) << i;
+    }
+    CHECK(ipo::simd::to_bitmask(x > batch(0.0f)) == expected_mask);
+  }
+  // Byte lanes, as the text matcher uses them.
+  using bytes = xsimd::batch<std::uint8_t, A>;
+  alignas(A::alignment()) std::uint8_t text[bytes::size];
+  for (std::size_t i = 0; i < bytes::size; ++i) {
+    text[i] = static_cast<std::uint8_t>(i % 3 == 0 ? 'a' : 'b');
+  }
+  std::uint64_t expected = 0;
+  for (std::size_t i = 0; i < bytes::size; ++i) {
+    expected |= static_cast<std::uint64_t>(text[i] == 'a') << i;
+  }
+  CHECK(ipo::simd::to_bitmask(bytes::load_aligned(text) == bytes(std::uint8_t('a'))) == expected);
+}
+
+} // namespace
+
+TEST_CASE("reductions and bitmasks agree with plain loops on every available architecture") {
+  int visited = 0;
+  ipo::simd::for_each_available_arch([&](auto arch) {
+    using A = decltype(arch);
+    if constexpr (!std::is_same_v<A, ipo::simd::scalar>) {
+      INFO("architecture " << ipo::simd::arch_name<A>());
+      check_reductions_on<A>();
+    }
+    ++visited;
+  });
+  CHECK(visited == static_cast<int>(ipo::simd::available_arch_names().size()));
+}
+
+TEST_CASE("dispatch picks the first available architecture and always has scalar") {
+  auto const names = ipo::simd::available_arch_names();
+  REQUIRE(!names.empty());
+  CHECK(names.back() == "scalar");
+  std::string chosen = ipo::simd::dispatch(
+      [](auto arch) { return std::string(ipo::simd::arch_name<decltype(arch)>()); });
+  CHECK(chosen == names.front());
+  // A list that holds only the scalar path dispatches to it.
+  using only_scalar = ipo::simd::arch_list<ipo::simd::scalar>;
+  CHECK(ipo::simd::dispatch<only_scalar>([](auto arch) { return std::string(arch.name()); }) ==
+        "scalar");
+  MESSAGE("xsimd " << ipo::simd::xsimd_major_version << ", architectures: " << [&] {
+    std::string all;
+    for (auto const& n : names) {
+      all += n + " ";
+    }
+    return all;
+  }());
+}
