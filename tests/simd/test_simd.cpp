@@ -58,7 +58,7 @@ TEST_CASE("reductions and bitmasks agree with plain loops on every available arc
   ipo::simd::for_each_available_arch([&](auto arch) {
     using A = decltype(arch);
     if constexpr (!std::is_same_v<A, ipo::simd::scalar>) {
-      INFO("architecture " << ipo::simd::arch_name<A>());
+      INFO("architecture " << std::string(ipo::simd::arch_name<A>()));
       check_reductions_on<A>();
     }
     ++visited;

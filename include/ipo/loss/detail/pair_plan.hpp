@@ -1,0 +1,211 @@
+// ipo/loss/detail/pair_plan.hpp: the bookkeeping shared by both preference-loss entry points:
+// which rows are scored, how sequences form pairs, and the per-pair objective that turns
+// per-sequence log-probabilities into the loss, the metrics and each sequence's derivative.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "ipo/core/error.hpp"
+#include "ipo/loss/objectives.hpp"
+#include "ipo/loss/options.hpp"
+
+namespace ipo::loss::detail {
+
+/// Sequence indices of pair i's chosen and rejected sides.
+struct pair_index {
+  std::size_t chosen;
+  std::size_t rejected;
+};
+
+inline pair_index pair_sequences(pair_layout layout, std::size_t pairs, std::size_t i) noexcept {
+  return layout == pair_layout::concatenated ? pair_index{i, pairs + i}
+                                             : pair_index{2 * i, 2 * i + 1};
+}
+
+/// Checks the objective's parameters; throws ipo::argument_error naming the field.
+template <PairwiseObjective O>
+void validate_objective(O const& objective, char const* fn) {
+  std::string const name = std::string("objective.");
+  check_argument(std::isfinite(objective.beta) && objective.beta > 0, fn, name + "beta",
+                 objective.beta, "a finite value > 0");
+  if constexpr (requires { objective.label_smoothing; }) {
+    check_argument(objective.label_smoothing >= 0 && objective.label_smoothing < 0.5, fn,
+                   name + "label_smoothing", objective.label_smoothing, "a value in [0, 0.5)");
+  }
+  if constexpr (requires { objective.epsilon; }) {
+    check_argument(objective.epsilon > 0 && objective.epsilon <= 0.5, fn, name + "epsilon",
+                   objective.epsilon, "a value in (0, 0.5]");
+  }
+  if constexpr (requires { objective.tau; }) {
+    check_argument(std::isfinite(objective.tau) && objective.tau > 0, fn, name + "tau",
+                   objective.tau, "a finite value > 0");
+  }
+  if constexpr (requires { objective.gamma; }) {
+    check_argument(std::isfinite(objective.gamma), fn, name + "gamma", objective.gamma,
+                   "a finite value");
+  }
+}
+
+/// Validates the options and the batch shape; returns the number of sequences.
+inline std::size_t validate_batch(preference_loss_options const& options, std::size_t rows,
+                                  std::size_t labels, char const* fn) {
+  check_argument(options.sequence_length >= 1, fn, "options.sequence_length",
+                 options.sequence_length, "the number of positions per sequence (>= 1)");
+  check_argument(rows % options.sequence_length == 0, fn, "rows", rows,
+                 "a multiple of options.sequence_length (" +
+                     std::to_string(options.sequence_length) + ")");
+  std::size_t const sequences = rows / options.sequence_length;
+  check_argument(sequences >= 2 && sequences % 2 == 0, fn, "sequences", sequences,
+                 "an even number >= 2 (rows / sequence_length; chosen and rejected sides)");
+  check_argument(labels == rows, fn, "labels.size()", labels,
+                 "one label per row (" + std::to_string(rows) + ")");
+  check_argument(std::isfinite(options.nll_weight) && options.nll_weight >= 0, fn,
+                 "options.nll_weight", options.nll_weight, "a finite value >= 0");
+  return sequences;
+}
+
+/// Collects the scored rows (label != ignore_index after the optional shift) in row order and
+/// counts them per sequence. Every label must be ignore_index or a token id in [0, vocab).
+template <class Label>
+void collect_scored_rows(std::span<Label const> labels, std::size_t vocab,
+                         preference_loss_options const& options, std::size_t sequences,
+                         preference_loss_result& out, char const* fn) {
+  auto& scratch = out.scratch;
+  scratch.scored_rows.clear();
+  scratch.targets.clear();
+  out.token_counts.assign(sequences, 0);
+  std::size_t const T = options.sequence_length;
+  std::size_t const shift = options.shift_labels ? 1 : 0;
+  check_argument(labels.size() < std::size_t{1} << 32, fn, "labels.size()", labels.size(),
+                 "fewer than 2^32 rows");
+  for (std::size_t s = 0; s < sequences; ++s) {
+    for (std::size_t t = 0; t + shift < T; ++t) {
+      std::size_t const index = s * T + t + shift;
+      auto const label = static_cast<std::int64_t>(labels[index]);
+      if (label == options.ignore_index) {
+        continue;
+      }
+      if (label < 0 || static_cast<std::uint64_t>(label) >= vocab) [[unlikely]] {
+        throw_argument_error(fn, "labels[" + std::to_string(index) + "]", label,
+                             "a token id in [0, " + std::to_string(vocab) +
+                                 ") or the ignore index (" + std::to_string(options.ignore_index) +
+                                 ")");
+      }
+      scratch.scored_rows.push_back(static_cast<std::uint32_t>(s * T + t));
+      scratch.targets.push_back(label);
+      ++out.token_counts[s];
+    }
+  }
+}
+
+/// Checks that every pair has scored tokens on both sides (or marks it skipped, as the options
+/// say), records how many pairs count, and sizes the per-pair outputs.
+inline void count_pairs(preference_loss_options const& options, preference_loss_result& out,
+                        char const* fn) {
+  std::size_t const sequences = out.token_counts.size();
+  std::size_t const pairs = sequences / 2;
+  std::size_t counted = 0;
+  for (std::size_t i = 0; i < pairs; ++i) {
+    auto const [c, r] = pair_sequences(options.layout, pairs, i);
+    for (std::size_t side : {c, r}) {
+      if (out.token_counts[side] == 0 && options.empty_pairs == empty_pair_policy::error) {
+        throw_argument_error(
+            fn, "labels", "pair " + std::to_string(i),
+            "at least one scored token in both sequences of every pair (sequence " +
+                std::to_string(side) +
+                " has none; set options.empty_pairs = skip to leave such pairs out)");
+      }
+    }
+    counted += out.token_counts[c] > 0 && out.token_counts[r] > 0;
+  }
+  out.pairs_counted = counted;
+  out.scratch.sequence_scale.assign(sequences, 0.0f);
+  out.scratch.pair_objective.assign(pairs, 0.0);
+  out.scratch.pair_nll.assign(pairs, 0.0);
+  out.pair_losses.assign(pairs, 0.0f);
+  out.chosen_rewards.assign(pairs, 0.0f);
+  out.rejected_rewards.assign(pairs, 0.0f);
+}
+
+/// Evaluates the objective of pair i from out.policy_logps and the token counts: its loss,
+/// rewards, and in scratch.sequence_scale the derivative of the mean loss with respect to the
+/// log-probability of each of its two sequences. Skipped pairs keep zeros.
+template <PairwiseObjective O>
+void evaluate_pair(std::size_t i, O const& objective, std::span<float const> reference_logps,
+                   preference_loss_options const& options, preference_loss_result& out) {
+  std::size_t const pairs = out.token_counts.size() / 2;
+  auto const [c, r] = pair_sequences(options.layout, pairs, i);
+  double const n_c = static_cast<double>(out.token_counts[c]);
+  double const n_r = static_cast<double>(out.token_counts[r]);
+  if (n_c == 0 || n_r == 0) {
+    return;
+  }
+  double const inv = 1.0 / static_cast<double>(out.pairs_counted);
+  double const alpha = options.nll_weight;
+  double const chosen = out.policy_logps[c] - (reference_logps.empty() ? 0.0 : reference_logps[c]);
+  double const rejected =
+      out.policy_logps[r] - (reference_logps.empty() ? 0.0 : reference_logps[r]);
+  pair_loss<double> const value = objective(pair_logratios<double>{chosen, rejected, n_c, n_r});
+  double const nll = -out.policy_logps[c] / n_c;
+  out.scratch.pair_objective[i] = value.loss;
+  out.scratch.pair_nll[i] = nll;
+  out.pair_losses[i] = static_cast<float>(value.loss + alpha * nll);
+  out.scratch.sequence_scale[c] = static_cast<float>((value.d_chosen - alpha / n_c) * inv);
+  out.scratch.sequence_scale[r] = static_cast<float>(value.d_rejected * inv);
+  out.chosen_rewards[i] = static_cast<float>(objective.beta * chosen);
+  out.rejected_rewards[i] = static_cast<float>(objective.beta * rejected);
+}
+
+/// The means over counted pairs, summed in pair order.
+inline void summarize_pairs(preference_loss_options const& options, preference_loss_result& out) {
+  std::size_t const pairs = out.pair_losses.size();
+  out.loss = out.objective_loss = out.nll_loss = 0;
+  out.mean_chosen_reward = out.mean_rejected_reward = out.mean_margin = out.accuracy = 0;
+  if (out.pairs_counted == 0) {
+    return;
+  }
+  double const inv = 1.0 / static_cast<double>(out.pairs_counted);
+  for (std::size_t i = 0; i < pairs; ++i) {
+    auto const [c, r] = pair_sequences(options.layout, pairs, i);
+    if (out.token_counts[c] == 0 || out.token_counts[r] == 0) {
+      continue;
+    }
+    double const chosen = out.chosen_rewards[i], rejected = out.rejected_rewards[i];
+    out.objective_loss += out.scratch.pair_objective[i] * inv;
+    out.nll_loss += out.scratch.pair_nll[i] * inv;
+    out.mean_chosen_reward += chosen * inv;
+    out.mean_rejected_reward += rejected * inv;
+    out.mean_margin += (chosen - rejected) * inv;
+    out.accuracy += (chosen > rejected ? 1.0 : 0.0) * inv;
+  }
+  out.loss = out.objective_loss + options.nll_weight * out.nll_loss;
+}
+
+/// Checks the reference log-probabilities against the objective and the options.
+template <PairwiseObjective O>
+void validate_reference(std::span<float const> reference_logps, std::size_t sequences,
+                        preference_loss_options const& options, char const* fn) {
+  if constexpr (O::reference_free) {
+    check_argument(reference_logps.empty(), fn, "reference_logps.size()", reference_logps.size(),
+                   std::string("0: the objective ") + O::name() + " is reference-free");
+  } else if (reference_logps.empty()) {
+    check_argument(options.reference_free, fn, "reference_logps.size()", 0,
+                   "one reference log-probability per sequence (" + std::to_string(sequences) +
+                       "), or options.reference_free = true");
+  } else {
+    check_argument(
+        reference_logps.size() == sequences, fn, "reference_logps.size()", reference_logps.size(),
+        "one reference log-probability per sequence (" + std::to_string(sequences) + ")");
+    for (std::size_t s = 0; s < sequences; ++s) {
+      check_argument(std::isfinite(reference_logps[s]), fn,
+                     "reference_logps[" + std::to_string(s) + "]", reference_logps[s],
+                     "a finite value");
+    }
+  }
+}
+
+} // namespace ipo::loss::detail

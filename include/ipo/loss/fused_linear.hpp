@@ -1,0 +1,307 @@
+// ipo/loss/fused_linear.hpp: the preference loss from hidden states and the lm_head weight,
+// without ever holding the logits of the whole batch.
+//
+// Only scored rows are gathered. They are processed in chunks of whole pairs, so that each
+// pair's objective, and with it the derivative g_s of each sequence, is known inside the chunk.
+// Per chunk of n scored rows (H hidden size, V vocabulary):
+//   logits  = H_c W^T (+ bias)      one product, 2nHV flops, n x V fp32 scratch
+//   row statistics, g_s, and the gradient g_s (onehot - softmax) written over the logits
+//   dH_c    = dlogits W             one product, 2nHV flops, scattered into d_hidden
+//   dW     += dlogits^T H_c         one product, 2nHV flops, accumulated in fp32
+// 6 N_scored H V flops in all (8 with reference hidden states); extra memory is one chunk of
+// logits plus the gathered hidden rows and their gradient, bounded by the chunking options.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "ipo/core/error.hpp"
+#include "ipo/core/matrix_view.hpp"
+#include "ipo/loss/detail/pair_plan.hpp"
+#include "ipo/loss/detail/parallel.hpp"
+#include "ipo/loss/detail/row_kernels.hpp"
+#include "ipo/loss/objectives.hpp"
+#include "ipo/loss/options.hpp"
+#include "ipo/simd/dispatch.hpp"
+
+namespace ipo::loss {
+
+/// The reference model's side: either per-sequence log-probabilities, or its hidden states and
+/// lm_head (computed in the same chunks), or nothing (reference-free objectives).
+struct linear_reference {
+  std::span<float const> logps;    ///< [2P] precomputed; or empty
+  matrix_view<float const> hidden; ///< [rows x H_ref] reference hidden states; or empty
+  matrix_view<float const> weight; ///< [V x H_ref] reference lm_head; with `hidden`
+  std::span<float const> bias;     ///< [V] or empty
+};
+
+/// Chunking of fused_linear_preference_loss(): a chunk holds whole pairs and at most
+/// `chunk_rows` scored rows (a pair with more rows forms a chunk alone).
+struct fused_linear_options {
+  /// Upper bound on scored rows per chunk; 0 = derived from memory_budget_bytes.
+  std::size_t chunk_rows = 0;
+  /// Bytes of fp32 logits one chunk may hold when chunk_rows is 0 (default 256 MiB).
+  std::size_t memory_budget_bytes = std::size_t{256} << 20;
+};
+
+/// Where the gradients go; each view may be empty (not computed). Every non-empty output is
+/// overwritten: d_hidden rows that are not scored become zeros.
+struct fused_linear_gradients {
+  matrix_view<float> hidden; ///< [rows x H]
+  matrix_view<float> weight; ///< [V x H], accumulated over chunks in fp32
+  std::span<float> bias;     ///< [V]
+};
+
+/// What a call used: number of chunks and the peak extra memory it allocated.
+struct fused_linear_report {
+  std::size_t chunks = 0;
+  std::size_t max_chunk_rows = 0;
+  std::size_t peak_extra_bytes = 0;
+};
+
+namespace detail {
+
+using row_major = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using const_strided = Eigen::Map<row_major const, 0, Eigen::OuterStride<>>;
+using strided = Eigen::Map<row_major, 0, Eigen::OuterStride<>>;
+
+inline const_strided as_eigen(matrix_view<float const> m) {
+  return {m.data(), static_cast<Eigen::Index>(m.rows()), static_cast<Eigen::Index>(m.cols()),
+          Eigen::OuterStride<>(static_cast<Eigen::Index>(std::max(m.row_stride(), m.cols())))};
+}
+inline strided as_eigen(matrix_view<float> m) {
+  return {m.data(), static_cast<Eigen::Index>(m.rows()), static_cast<Eigen::Index>(m.cols()),
+          Eigen::OuterStride<>(static_cast<Eigen::Index>(std::max(m.row_stride(), m.cols())))};
+}
+
+inline void check_linear(matrix_view<float const> hidden, matrix_view<float const> weight,
+                         std::span<float const> bias, std::string const& prefix, char const* fn) {
+  hidden.validate(fn, prefix + "hidden");
+  weight.validate(fn, prefix + "weight");
+  check_argument(weight.cols() == hidden.cols(), fn, prefix + "weight.cols()", weight.cols(),
+                 "the hidden size (" + std::to_string(hidden.cols()) + ")");
+  check_argument(weight.rows() >= 1, fn, prefix + "weight.rows()", weight.rows(),
+                 "a vocabulary of >= 1");
+  check_argument(bias.empty() || bias.size() == weight.rows(), fn, prefix + "bias.size()",
+                 bias.size(), "0 or the vocabulary size (" + std::to_string(weight.rows()) + ")");
+}
+
+/// logits = gathered * weight^T + bias, for the given rows of `hidden`.
+inline void chunk_logits(matrix_view<float const> hidden, matrix_view<float const> weight,
+                         std::span<float const> bias, std::span<std::uint32_t const> rows,
+                         row_major& gathered, row_major& logits) {
+  auto const n = static_cast<Eigen::Index>(rows.size());
+  gathered.resize(n, static_cast<Eigen::Index>(hidden.cols()));
+  auto const h = as_eigen(hidden);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    gathered.row(i) = h.row(rows[static_cast<std::size_t>(i)]);
+  }
+  logits.resize(n, static_cast<Eigen::Index>(weight.rows()));
+  logits.noalias() = gathered * as_eigen(weight).transpose();
+  if (!bias.empty()) {
+    logits.rowwise() +=
+        Eigen::Map<Eigen::RowVectorXf const>(bias.data(), static_cast<Eigen::Index>(bias.size()));
+  }
+}
+
+/// Per-row log-sum-exp and target log-probability of a chunk's logits; adds each row's
+/// log-probability to its sequence, in row order.
+template <class Arch>
+void chunk_row_logps(Arch arch, row_major const& logits, std::span<std::uint32_t const> rows,
+                     std::span<std::int64_t const> targets, std::size_t sequence_length,
+                     unsigned threads, std::vector<float>& row_max, std::vector<float>& row_log_sum,
+                     std::vector<double>& sequence_logps) {
+  std::size_t const n = rows.size(), vocab = static_cast<std::size_t>(logits.cols());
+  row_max.resize(n);
+  row_log_sum.resize(n);
+  parallel_for(n, threads, min_rows_per_thread(vocab), [&](std::size_t b, std::size_t e) {
+    for (std::size_t k = b; k < e; ++k) {
+      max_sum const stats = row_max_sum_exp(arch, logits.data() + k * vocab, vocab);
+      row_max[k] = stats.max;
+      row_log_sum[k] = std::log(stats.sum_exp);
+    }
+  });
+  for (std::size_t k = 0; k < n; ++k) {
+    float const target = logits.data()[k * vocab + static_cast<std::size_t>(targets[k])];
+    sequence_logps[rows[k] / sequence_length] += (double(target) - row_max[k]) - row_log_sum[k];
+  }
+}
+
+} // namespace detail
+
+/// The fused linear preference loss (see the top of this file). `hidden` [2P*T x H], `weight`
+/// [V x H] (the lm_head, logits = hidden * weight^T + bias), `labels` [2P*T]. Options as in
+/// preference_loss(). Gradients are of the mean loss. Throws ipo::argument_error for bad
+/// shapes, labels, parameters or an unscored pair side.
+template <class Label, PairwiseObjective O>
+fused_linear_report fused_linear_preference_loss(
+    matrix_view<float const> hidden, matrix_view<float const> weight, std::span<float const> bias,
+    std::span<Label const> labels, linear_reference const& reference, O const& objective,
+    preference_loss_options const& options, fused_linear_options const& chunking,
+    preference_loss_result& out, fused_linear_gradients gradients = {}) {
+  static_assert(std::is_integral_v<Label>, "labels must be integers");
+  constexpr char const* fn = "ipo::loss::fused_linear_preference_loss";
+  detail::check_linear(hidden, weight, bias, "", fn);
+  std::size_t const vocab = weight.rows(), width = hidden.cols();
+  std::size_t const sequences = detail::validate_batch(options, hidden.rows(), labels.size(), fn);
+  detail::validate_objective(objective, fn);
+  bool const reference_from_hidden = reference.hidden.data() != nullptr;
+  if (reference_from_hidden) {
+    check_argument(!O::reference_free, fn, "reference.hidden", "given",
+                   std::string("no reference for the reference-free objective ") + O::name());
+    check_argument(reference.logps.empty(), fn, "reference.logps.size()", reference.logps.size(),
+                   "0 when reference hidden states are given");
+    detail::check_linear(reference.hidden, reference.weight, reference.bias, "reference.", fn);
+    check_argument(reference.hidden.rows() == hidden.rows(), fn, "reference.hidden.rows()",
+                   reference.hidden.rows(),
+                   "the rows of hidden (" + std::to_string(hidden.rows()) + ")");
+    check_argument(reference.weight.rows() == vocab, fn, "reference.weight.rows()",
+                   reference.weight.rows(),
+                   "the vocabulary of weight (" + std::to_string(vocab) + ")");
+  } else {
+    detail::validate_reference<O>(reference.logps, sequences, options, fn);
+  }
+  auto check_output = [&](matrix_view<float> view, std::size_t rows, std::size_t cols,
+                          char const* name) {
+    if (view.data() == nullptr) {
+      return;
+    }
+    view.validate(fn, name);
+    check_argument(view.rows() == rows && view.cols() == cols, fn, std::string(name) + ".shape",
+                   std::to_string(view.rows()) + "x" + std::to_string(view.cols()),
+                   std::to_string(rows) + "x" + std::to_string(cols));
+  };
+  check_output(gradients.hidden, hidden.rows(), width, "gradients.hidden");
+  check_output(gradients.weight, vocab, width, "gradients.weight");
+  check_argument(gradients.bias.empty() || gradients.bias.size() == vocab, fn,
+                 "gradients.bias.size()", gradients.bias.size(),
+                 "0 or the vocabulary size (" + std::to_string(vocab) + ")");
+
+  detail::collect_scored_rows(labels, vocab, options, sequences, out, fn);
+  detail::count_pairs(options, out, fn);
+  out.policy_logps.assign(sequences, 0.0);
+  std::vector<float> reference_logps;
+  std::span<float const> reference_span = reference.logps;
+  if (reference_from_hidden) {
+    reference_logps.assign(sequences, 0.0f);
+    reference_span = reference_logps;
+  }
+
+  // Scored rows of each sequence are contiguous in scratch.scored_rows: offsets per sequence.
+  auto const& scored = out.scratch.scored_rows;
+  auto const& all_targets = out.scratch.targets;
+  std::vector<std::size_t> first(sequences + 1, 0);
+  for (std::size_t s = 0; s < sequences; ++s) {
+    first[s + 1] = first[s] + static_cast<std::size_t>(out.token_counts[s]);
+  }
+  std::size_t const max_rows =
+      chunking.chunk_rows != 0
+          ? chunking.chunk_rows
+          : std::max<std::size_t>(1, chunking.memory_budget_bytes / (vocab * sizeof(float)));
+
+  if (gradients.hidden.data() != nullptr) {
+    for (std::size_t row = 0; row < hidden.rows(); ++row) {
+      std::fill_n(gradients.hidden.row_data(row), width, 0.0f);
+    }
+  }
+  if (gradients.weight.data() != nullptr) {
+    detail::as_eigen(gradients.weight).setZero();
+  }
+  std::fill(gradients.bias.begin(), gradients.bias.end(), 0.0f);
+
+  fused_linear_report report;
+  unsigned const threads = detail::resolve_threads(options.threads);
+  std::size_t const pairs = sequences / 2;
+  detail::row_major gathered, logits, d_gathered;
+  std::vector<std::uint32_t> rows;
+  std::vector<std::int64_t> targets;
+  std::vector<double> ref_sequence_logps(reference_from_hidden ? sequences : 0, 0.0);
+  std::vector<float> row_max, row_log_sum;
+
+  simd::dispatch([&](auto arch) {
+    for (std::size_t pair_begin = 0; pair_begin < pairs;) {
+      // A chunk: whole pairs, at most max_rows scored rows (at least one pair).
+      rows.clear();
+      targets.clear();
+      std::size_t pair_end = pair_begin;
+      while (pair_end < pairs) {
+        auto const [c, r] = detail::pair_sequences(options.layout, pairs, pair_end);
+        std::size_t const add = (first[c + 1] - first[c]) + (first[r + 1] - first[r]);
+        if (pair_end > pair_begin && rows.size() + add > max_rows) {
+          break;
+        }
+        for (std::size_t s : {c, r}) {
+          rows.insert(rows.end(), scored.begin() + first[s], scored.begin() + first[s + 1]);
+          targets.insert(targets.end(), all_targets.begin() + first[s],
+                         all_targets.begin() + first[s + 1]);
+        }
+        ++pair_end;
+      }
+      if (reference_from_hidden) {
+        detail::chunk_logits(reference.hidden, reference.weight, reference.bias, rows, gathered,
+                             logits);
+        detail::chunk_row_logps(arch, logits, rows, targets, options.sequence_length, threads,
+                                row_max, row_log_sum, ref_sequence_logps);
+        for (std::size_t i = pair_begin; i < pair_end; ++i) {
+          auto const [c, r] = detail::pair_sequences(options.layout, pairs, i);
+          reference_logps[c] = static_cast<float>(ref_sequence_logps[c]);
+          reference_logps[r] = static_cast<float>(ref_sequence_logps[r]);
+        }
+      }
+      detail::chunk_logits(hidden, weight, bias, rows, gathered, logits);
+      detail::chunk_row_logps(arch, logits, rows, targets, options.sequence_length, threads,
+                              row_max, row_log_sum, out.policy_logps);
+      for (std::size_t i = pair_begin; i < pair_end; ++i) {
+        detail::evaluate_pair(i, objective, reference_span, options, out);
+      }
+      bool const any_gradient = gradients.hidden.data() != nullptr ||
+                                gradients.weight.data() != nullptr || !gradients.bias.empty();
+      if (any_gradient) {
+        float* base = logits.data();
+        detail::parallel_for(
+            rows.size(), threads, detail::min_rows_per_thread(vocab),
+            [&](std::size_t b, std::size_t e) {
+              for (std::size_t k = b; k < e; ++k) {
+                float const scale = out.scratch.sequence_scale[rows[k] / options.sequence_length];
+                float* row = base + k * vocab;
+                detail::row_gradient(arch, row, row, vocab, static_cast<std::size_t>(targets[k]),
+                                     row_max[k], row_log_sum[k], scale);
+              }
+            });
+        if (!gradients.bias.empty()) {
+          Eigen::Map<Eigen::RowVectorXf>(gradients.bias.data(), static_cast<Eigen::Index>(vocab)) +=
+              logits.colwise().sum();
+        }
+        if (gradients.hidden.data() != nullptr) {
+          d_gathered.resize(logits.rows(), static_cast<Eigen::Index>(width));
+          d_gathered.noalias() = logits * detail::as_eigen(weight);
+          auto d_hidden = detail::as_eigen(gradients.hidden);
+          for (std::size_t k = 0; k < rows.size(); ++k) {
+            d_hidden.row(rows[k]) = d_gathered.row(static_cast<Eigen::Index>(k));
+          }
+        }
+        if (gradients.weight.data() != nullptr) {
+          detail::as_eigen(gradients.weight).noalias() += logits.transpose() * gathered;
+        }
+      }
+      std::size_t const extra =
+          sizeof(float) *
+          static_cast<std::size_t>(logits.size() + gathered.size() + d_gathered.size());
+      report.peak_extra_bytes = std::max(report.peak_extra_bytes, extra);
+      report.max_chunk_rows = std::max(report.max_chunk_rows, rows.size());
+      ++report.chunks;
+      pair_begin = pair_end;
+    }
+  });
+  detail::summarize_pairs(options, out);
+  return report;
+}
+
+} // namespace ipo::loss

@@ -1,0 +1,75 @@
+// ipo/loss/options.hpp: options and results shared by the preference-loss entry points.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace ipo::loss {
+
+/// Where the chosen and rejected sequences of pair i sit among the 2P sequences of a batch.
+enum class pair_layout {
+  concatenated, ///< TRL's layout: chosen = sequence i, rejected = sequence P + i
+  interleaved,  ///< chosen = sequence 2i, rejected = sequence 2i + 1
+};
+
+/// What to do with a pair one of whose sequences has no scored token.
+enum class empty_pair_policy {
+  error, ///< throw ipo::argument_error naming the pair (default)
+  skip,  ///< leave the pair out: loss 0, zero gradient, not counted in the mean or metrics
+};
+
+/// Options of preference_loss() and fused_linear_preference_loss().
+struct preference_loss_options {
+  /// Positions per sequence (the T of logits [B*T x V]); required, >= 1.
+  std::size_t sequence_length = 0;
+  /// Causal-LM shift: row t of a sequence is scored against label t + 1 (the last row of every
+  /// sequence has no target). Off: row t is scored against label t.
+  bool shift_labels = true;
+  /// Labels equal to this are not scored, and their rows are never read.
+  std::int64_t ignore_index = -100;
+  pair_layout layout = pair_layout::concatenated;
+  /// Weight alpha of an NLL term on the chosen side: alpha * (-log pi(chosen)) / n_chosen per
+  /// pair, averaged over pairs like the objective (RPO; the paper's second stage uses 0.2).
+  double nll_weight = 0.0;
+  /// Accept no reference log-probabilities for an objective that normally uses them (the
+  /// reference terms are then 0, as TRL's reference_free).
+  bool reference_free = false;
+  empty_pair_policy empty_pairs = empty_pair_policy::error;
+  /// Threads for the row kernels; 0 = all hardware threads. Results are bitwise identical for
+  /// every value.
+  unsigned threads = 0;
+};
+
+/// Everything a preference-loss call computes, in vectors whose capacity is reused when the
+/// same object is passed again. Sequences are indexed as in the input (2P of them); pairs by
+/// pair index.
+struct preference_loss_result {
+  double loss = 0;                ///< mean over counted pairs of objective + NLL term
+  double objective_loss = 0;      ///< mean of the objective alone
+  double nll_loss = 0;            ///< mean of -log pi(chosen) / n_chosen (unweighted), 0 if unused
+  std::vector<float> pair_losses; ///< [P] objective + weighted NLL term of each pair
+  std::vector<double> policy_logps;       ///< [2P] summed log pi of each sequence's scored tokens
+  std::vector<std::int64_t> token_counts; ///< [2P] scored tokens per sequence
+  std::vector<float> chosen_rewards;      ///< [P] beta * c
+  std::vector<float> rejected_rewards;    ///< [P] beta * r
+  double mean_chosen_reward = 0;
+  double mean_rejected_reward = 0;
+  double mean_margin = 0; ///< mean of beta * (c - r)
+  double accuracy = 0;    ///< fraction of counted pairs with c > r
+  std::size_t pairs_counted = 0;
+
+  /// Scratch reused across calls (row statistics of scored rows); not part of the result.
+  struct scratch_space {
+    std::vector<std::uint32_t> scored_rows;
+    std::vector<std::int64_t> targets;
+    std::vector<float> row_max;     ///< max logit of each scored row
+    std::vector<float> row_log_sum; ///< log sum exp(x - max) of each scored row
+    std::vector<double> row_logp;   ///< target logit - max - log_sum, formed in fp64
+    std::vector<float> sequence_scale;
+    std::vector<double> pair_objective;
+    std::vector<double> pair_nll;
+  } scratch;
+};
+
+} // namespace ipo::loss

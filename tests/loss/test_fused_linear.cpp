@@ -1,0 +1,189 @@
+#include "ipo/loss/fused_linear.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "cases.hpp"
+#include "reference.hpp"
+
+namespace L = ipo::loss;
+
+namespace {
+
+struct problem {
+  std::size_t pairs = 3, T = 6, H = 24, V = 53;
+  std::vector<float> hidden, weight, bias, ref_hidden, ref_weight;
+  std::vector<std::int64_t> labels;
+  std::vector<float> ref;
+  std::size_t rows() const { return 2 * pairs * T; }
+};
+
+problem make_problem(unsigned seed) {
+  problem p;
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> n(0.0f, 0.5f);
+  auto fill = [&](std::vector<float>& v, std::size_t count) {
+    v.resize(count);
+    for (auto& x : v) {
+      x = n(rng);
+    }
+  };
+  fill(p.hidden, p.rows() * p.H);
+  fill(p.weight, p.V * p.H);
+  fill(p.bias, p.V);
+  fill(p.ref_hidden, p.rows() * p.H);
+  fill(p.ref_weight, p.V * p.H);
+  std::uniform_int_distribution<std::int64_t> token(0, static_cast<std::int64_t>(p.V) - 1);
+  p.labels.resize(p.rows());
+  for (std::size_t r = 0; r < p.rows(); ++r) {
+    p.labels[r] = (r % p.T < 2) ? -100 : token(rng);
+  }
+  p.ref = {-30.f, -28.f, -33.f, -31.f, -29.f, -35.f};
+  return p;
+}
+
+// logits[row][v] = sum_k hidden[row][k] weight[v][k] + bias[v], in double.
+std::vector<double> logits_fp64(std::vector<float> const& hidden, std::vector<float> const& weight,
+                                std::vector<float> const& bias, std::size_t rows, std::size_t H,
+                                std::size_t V) {
+  std::vector<double> out(rows * V);
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t v = 0; v < V; ++v) {
+      double s = bias.empty() ? 0.0 : bias[v];
+      for (std::size_t k = 0; k < H; ++k) {
+        s += double(hidden[r * H + k]) * weight[v * H + k];
+      }
+      out[r * V + v] = s;
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("fused linear: loss and all three gradients match the fp64 reference, every objective") {
+  cases::for_each_objective([&](auto objective, reference::objective_fn const& f) {
+    using O = decltype(objective);
+    INFO("objective " << objective.name());
+    problem p = make_problem(7);
+    auto const logits = logits_fp64(p.hidden, p.weight, p.bias, p.rows(), p.H, p.V);
+    std::vector<double> ref(p.ref.begin(), p.ref.end());
+    auto const want = reference::run(
+        [&](std::size_t r, std::size_t v) { return logits[r * p.V + v]; }, p.rows(), p.V, p.labels,
+        p.T, true, false, O::reference_free ? std::vector<double>{} : ref, f, objective.beta, 0.0,
+        true);
+    // Chain rule in fp64: d_hidden = dL W, d_weight = dL^T H, d_bias = column sums of dL.
+    std::vector<double> dh(p.rows() * p.H, 0.0), dw(p.V * p.H, 0.0), db(p.V, 0.0);
+    for (std::size_t r = 0; r < p.rows(); ++r) {
+      for (std::size_t v = 0; v < p.V; ++v) {
+        double const g = want.gradient[r * p.V + v];
+        db[v] += g;
+        for (std::size_t k = 0; k < p.H; ++k) {
+          dh[r * p.H + k] += g * p.weight[v * p.H + k];
+          dw[v * p.H + k] += g * p.hidden[r * p.H + k];
+        }
+      }
+    }
+    for (std::size_t chunk_rows : {std::size_t{0}, std::size_t{1}, std::size_t{20}}) {
+      INFO("chunk_rows " << chunk_rows);
+      std::vector<float> d_hidden(p.rows() * p.H, 9.f), d_weight(p.V * p.H, 9.f), d_bias(p.V, 9.f);
+      L::preference_loss_options o;
+      o.sequence_length = p.T;
+      L::linear_reference reference_side;
+      if (!O::reference_free) {
+        reference_side.logps = p.ref;
+      }
+      L::preference_loss_result got;
+      auto const report = L::fused_linear_preference_loss(
+          ipo::matrix_view<float const>(p.hidden.data(), p.rows(), p.H),
+          ipo::matrix_view<float const>(p.weight.data(), p.V, p.H), std::span<float const>(p.bias),
+          std::span<std::int64_t const>(p.labels), reference_side, objective, o,
+          L::fused_linear_options{chunk_rows}, got,
+          {ipo::matrix_view<float>(d_hidden.data(), p.rows(), p.H),
+           ipo::matrix_view<float>(d_weight.data(), p.V, p.H), std::span<float>(d_bias)});
+      REQUIRE(got.loss == doctest::Approx(want.loss).epsilon(1e-5).scale(1e-6));
+      for (std::size_t s = 0; s < want.logps.size(); ++s) {
+        REQUIRE(got.policy_logps[s] == doctest::Approx(want.logps[s]).epsilon(1e-5));
+      }
+      auto check = [](std::vector<float> const& a, std::vector<double> const& b, char const* name) {
+        double scale = 1e-12;
+        for (double x : b) {
+          scale = std::max(scale, std::fabs(x));
+        }
+        for (std::size_t i = 0; i < a.size(); ++i) {
+          if (std::fabs(a[i] - b[i]) > 1e-4 * scale) {
+            FAIL(name << "[" << i << "] = " << a[i] << ", reference " << b[i]);
+          }
+        }
+      };
+      check(d_hidden, dh, "d_hidden");
+      check(d_weight, dw, "d_weight");
+      check(d_bias, db, "d_bias");
+      if (chunk_rows == 1) { // a chunk holds at least one whole pair
+        CHECK(report.chunks == p.pairs);
+      }
+      CHECK(report.peak_extra_bytes >= report.max_chunk_rows * p.V * sizeof(float));
+    }
+  });
+}
+
+TEST_CASE(
+    "fused linear: reference hidden states give the same result as their precomputed log-probs") {
+  problem p = make_problem(9);
+  auto const ref_logits = logits_fp64(p.ref_hidden, p.ref_weight, {}, p.rows(), p.H, p.V);
+  auto const ref_run = reference::run(
+      [&](std::size_t r, std::size_t v) { return ref_logits[r * p.V + v]; }, p.rows(), p.V,
+      p.labels, p.T, true, false, {}, reference::sigmoid(0.1, 0), 0.1, 0.0, false);
+  std::vector<float> ref_logps(ref_run.logps.begin(), ref_run.logps.end());
+  L::preference_loss_options o;
+  o.sequence_length = p.T;
+  auto const H = ipo::matrix_view<float const>(p.hidden.data(), p.rows(), p.H);
+  auto const W = ipo::matrix_view<float const>(p.weight.data(), p.V, p.H);
+  L::preference_loss_result from_hidden, from_logps;
+  L::linear_reference by_hidden{{},
+                                ipo::matrix_view<float const>(p.ref_hidden.data(), p.rows(), p.H),
+                                ipo::matrix_view<float const>(p.ref_weight.data(), p.V, p.H),
+                                {}};
+  L::fused_linear_preference_loss(H, W, {}, std::span<std::int64_t const>(p.labels), by_hidden,
+                                  L::sigmoid_loss{}, o, {}, from_hidden);
+  L::linear_reference by_logps{ref_logps, {}, {}, {}};
+  L::fused_linear_preference_loss(H, W, {}, std::span<std::int64_t const>(p.labels), by_logps,
+                                  L::sigmoid_loss{}, o, {}, from_logps);
+  CHECK(from_hidden.loss == doctest::Approx(from_logps.loss).epsilon(1e-5));
+  CHECK(from_hidden.mean_chosen_reward ==
+        doctest::Approx(from_logps.mean_chosen_reward).epsilon(1e-4).scale(1e-5));
+}
+
+TEST_CASE("fused linear: chunking does not change results; bad shapes are named") {
+  problem p = make_problem(13);
+  L::preference_loss_options o;
+  o.sequence_length = p.T;
+  auto const H = ipo::matrix_view<float const>(p.hidden.data(), p.rows(), p.H);
+  auto const W = ipo::matrix_view<float const>(p.weight.data(), p.V, p.H);
+  L::preference_loss_result one_chunk, many;
+  L::linear_reference ref{p.ref, {}, {}, {}};
+  auto const r1 = L::fused_linear_preference_loss(H, W, {}, std::span<std::int64_t const>(p.labels),
+                                                  ref, L::sigmoid_loss{}, o, {}, one_chunk);
+  auto const r2 =
+      L::fused_linear_preference_loss(H, W, {}, std::span<std::int64_t const>(p.labels), ref,
+                                      L::sigmoid_loss{}, o, L::fused_linear_options{1}, many);
+  CHECK(r1.chunks == 1);
+  CHECK(r2.chunks == p.pairs);
+  CHECK(one_chunk.loss == doctest::Approx(many.loss).epsilon(1e-6));
+  CHECK_THROWS_WITH_AS(L::fused_linear_preference_loss(
+                           H, ipo::matrix_view<float const>(p.weight.data(), p.V, p.H - 1), {},
+                           std::span<std::int64_t const>(p.labels), ref, L::sigmoid_loss{}, o, {},
+                           many),
+                       doctest::Contains("'weight.cols()' = 23"), ipo::argument_error);
+  std::vector<float> bias(p.V + 1);
+  CHECK_THROWS_WITH_AS(L::fused_linear_preference_loss(H, W, std::span<float const>(bias),
+                                                       std::span<std::int64_t const>(p.labels), ref,
+                                                       L::sigmoid_loss{}, o, {}, many),
+                       doctest::Contains("'bias.size()' = 54"), ipo::argument_error);
+}
