@@ -83,4 +83,16 @@ IPO_INLINE std::uint64_t to_bitmask(xsimd::batch_bool<T, A> const& mask) noexcep
   }
 }
 
+/// Reinterprets the bits of each lane as type To (same lane width): xsimd 8 spells the target
+/// as a batch type, xsimd 10 and later as an element type.
+template <class To, class From, class A>
+IPO_INLINE xsimd::batch<To, A> bitcast(xsimd::batch<From, A> const& x) noexcept {
+  static_assert(sizeof(To) == sizeof(From), "bitcast keeps the lane width");
+#if XSIMD_VERSION_MAJOR >= 10
+  return xsimd::bitwise_cast<To>(x);
+#else
+  return xsimd::bitwise_cast<xsimd::batch<To, A>>(x);
+#endif
+}
+
 } // namespace ipo::simd

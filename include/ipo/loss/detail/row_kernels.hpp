@@ -20,6 +20,7 @@
 
 #include "ipo/config.hpp"
 #include "ipo/core/dtype.hpp"
+#include "ipo/loss/detail/fast_exp.hpp"
 #include "ipo/simd/dispatch.hpp"
 #include "ipo/simd/simd.hpp"
 
@@ -104,7 +105,7 @@ IPO_INLINE float block_sum_exp(A, float const* x, std::size_t n, float shift) no
   batch const s(shift);
   std::size_t i = 0;
   for (; i + W <= n; i += W) {
-    acc += xsimd::exp(batch::load_unaligned(x + i) - s);
+    acc += exp_nonpositive<A>(batch::load_unaligned(x + i) - s);
   }
   float total = simd::reduce_add(acc);
   for (; i < n; ++i) {
@@ -121,7 +122,7 @@ IPO_INLINE void block_gradient(A, float const* x, float* out, std::size_t n, flo
   batch const m(max), l(log_sum), k(neg_scale);
   std::size_t i = 0;
   for (; i + W <= n; i += W) {
-    (k * xsimd::exp((batch::load_unaligned(x + i) - m) - l)).store_unaligned(out + i);
+    (k * exp_nonpositive<A>((batch::load_unaligned(x + i) - m) - l)).store_unaligned(out + i);
   }
   for (; i < n; ++i) {
     out[i] = neg_scale * std::exp((x[i] - max) - log_sum);
