@@ -9,3 +9,4 @@
 #include "ipo/loss.hpp"
 #include "ipo/simd/dispatch.hpp"
 #include "ipo/simd/simd.hpp"
+#include "ipo/text.hpp"

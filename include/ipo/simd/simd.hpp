@@ -95,4 +95,68 @@ IPO_INLINE xsimd::batch<To, A> bitcast(xsimd::batch<From, A> const& x) noexcept 
 #endif
 }
 
+/// True when architecture A has an in-register byte table lookup (pshufb, tbl), which the
+/// phrase matcher's fingerprint prefilter needs.
+template <class A>
+inline constexpr bool has_byte_shuffle = false;
+#if XSIMD_WITH_SSSE3
+template <>
+inline constexpr bool has_byte_shuffle<xsimd::ssse3> = true;
+#endif
+#if XSIMD_WITH_SSE4_2
+template <>
+inline constexpr bool has_byte_shuffle<xsimd::sse4_2> = true;
+#endif
+#if XSIMD_WITH_AVX2
+template <>
+inline constexpr bool has_byte_shuffle<xsimd::avx2> = true;
+#endif
+#if XSIMD_WITH_AVX2 && XSIMD_WITH_FMA3_AVX2
+template <>
+inline constexpr bool has_byte_shuffle<xsimd::fma3<xsimd::avx2>> = true;
+#endif
+#if XSIMD_WITH_AVX512BW
+template <>
+inline constexpr bool has_byte_shuffle<xsimd::avx512bw> = true;
+#endif
+#if XSIMD_WITH_NEON64
+template <>
+inline constexpr bool has_byte_shuffle<xsimd::neon64> = true;
+#endif
+
+/// result[i] = table[index[i] & 15] within each 128-bit lane (table repeated in every lane);
+/// only for architectures with has_byte_shuffle<A>.
+template <class A>
+IPO_INLINE xsimd::batch<std::uint8_t, A>
+shuffle_bytes(xsimd::batch<std::uint8_t, A> const& table,
+              xsimd::batch<std::uint8_t, A> const& index) noexcept {
+  static_assert(has_byte_shuffle<A>, "shuffle_bytes needs SSSE3, AVX2, AVX-512BW or NEON64");
+  using batch = xsimd::batch<std::uint8_t, A>;
+  using reg [[maybe_unused]] = typename batch::register_type;
+  batch const low = index & batch(std::uint8_t(0x0F));
+#if XSIMD_WITH_AVX512BW
+  if constexpr (std::is_same_v<A, xsimd::avx512bw>) {
+    return batch(_mm512_shuffle_epi8(static_cast<reg>(table), static_cast<reg>(low)));
+  } else
+#endif
+#if XSIMD_WITH_AVX2
+      if constexpr (std::is_same_v<A, xsimd::avx2> || std::is_same_v<A, xsimd::fma3<xsimd::avx2>>) {
+    return batch(_mm256_shuffle_epi8(static_cast<reg>(table), static_cast<reg>(low)));
+  } else
+#endif
+#if XSIMD_WITH_SSSE3
+      if constexpr (std::is_same_v<A, xsimd::ssse3> || std::is_same_v<A, xsimd::sse4_2>) {
+    return batch(_mm_shuffle_epi8(static_cast<reg>(table), static_cast<reg>(low)));
+  } else
+#endif
+#if XSIMD_WITH_NEON64
+      if constexpr (std::is_same_v<A, xsimd::neon64>) {
+    return batch(vqtbl1q_u8(static_cast<reg>(table), static_cast<reg>(low)));
+  } else
+#endif
+  {
+    return table; // unreachable: the static_assert above rejects other architectures
+  }
+}
+
 } // namespace ipo::simd

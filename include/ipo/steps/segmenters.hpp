@@ -1,0 +1,304 @@
+// ipo/steps/segmenters.hpp: split reasoning text into steps (byte spans).
+//
+// Every segmenter writes into a caller's vector (cleared first, capacity reused) spans that
+// are in order, never overlap, have no leading or trailing white space, and together with the
+// white space between them cover the text exactly. Three are provided:
+//   sentence_segmenter   (default) sentences, as the paper's unit of a step;
+//   paragraph_segmenter  blank-line separated blocks, as process-reward-model data uses;
+//   marker_segmenter     sentences, plus a split before a reasoning marker ("Wait", "Hmm",
+//                        "Alternatively", ...) that opens a new thought mid-sentence.
+#pragma once
+
+#include <algorithm>
+#include <concepts>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ipo/core/byte_span.hpp"
+
+namespace ipo {
+
+/// A segmenter: `segment(text, out)` clears `out` and appends the steps of `text`.
+template <class S>
+concept Segmenter = requires(S const& segmenter, std::string_view text,
+                             std::vector<byte_span>& out) {
+  segmenter.segment(text, out);
+};
+
+/// Options of the sentence and marker segmenters.
+struct sentence_options {
+  /// A sentence shorter than this (in bytes) merges into its neighbour (the previous one, or
+  /// the next for the first sentence). 0 disables merging.
+  std::size_t min_length = 10;
+  /// Words that end with a period without ending a sentence (compared case-insensitively,
+  /// without their final period).
+  std::vector<std::string> abbreviations = {"e.g", "i.e",  "etc", "vs",  "dr",     "mr",  "mrs",
+                                            "ms",  "prof", "st",  "cf",  "approx", "fig", "no",
+                                            "jr",  "sr",   "inc", "ltd", "al",     "eq",  "sec",
+                                            "ch",  "vol",  "p",   "pp",  "u.s",    "a.m", "p.m"};
+};
+
+namespace detail {
+
+inline bool is_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+inline bool is_alpha(char c) noexcept {
+  return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+inline bool is_digit(char c) noexcept {
+  return c >= '0' && c <= '9';
+}
+inline char fold(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c;
+}
+
+/// Appends `[begin, end)` trimmed, if anything is left.
+inline void push_trimmed(std::string_view text, std::size_t begin, std::size_t end,
+                         std::vector<byte_span>& out) {
+  while (begin < end && is_space(text[begin])) {
+    ++begin;
+  }
+  while (end > begin && is_space(text[end - 1])) {
+    --end;
+  }
+  if (begin < end) {
+    out.push_back({begin, end});
+  }
+}
+
+/// Index just past a blank line starting at the newline `i` ("\n", optional spaces, "\n"), or
+/// 0 when there is none.
+inline std::size_t blank_line_end(std::string_view text, std::size_t i) noexcept {
+  std::size_t k = i + 1;
+  while (k < text.size() && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r')) {
+    ++k;
+  }
+  return (k < text.size() && text[k] == '\n') ? k + 1 : 0;
+}
+
+/// True when the period at `dot` ends an abbreviation or an enumeration number.
+inline bool period_is_not_a_stop(std::string_view text, std::size_t dot, std::size_t sentence_begin,
+                                 sentence_options const& options) {
+  std::size_t word = dot;
+  while (word > 0 &&
+         (is_alpha(text[word - 1]) || is_digit(text[word - 1]) || text[word - 1] == '.')) {
+    --word;
+  }
+  std::string_view const token = text.substr(word, dot - word);
+  if (token.empty()) {
+    return false;
+  }
+  if (std::all_of(token.begin(), token.end(), is_digit) && token.size() <= 3) {
+    // "1." opening a sentence or a line is an enumeration, not a stop.
+    std::size_t before = word;
+    while (before > sentence_begin && (text[before - 1] == ' ' || text[before - 1] == '\t')) {
+      --before;
+    }
+    return before <= sentence_begin || text[before - 1] == '\n';
+  }
+  for (auto const& abbreviation : options.abbreviations) {
+    if (abbreviation.size() == token.size() &&
+        std::equal(token.begin(), token.end(), abbreviation.begin(),
+                   [](char a, char b) { return fold(a) == fold(b); })) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/// Length of a closing quote or bracket at text[i] (ASCII, or U+2019 / U+201D), else 0.
+inline std::size_t closer_length(std::string_view text, std::size_t i) noexcept {
+  char const c = text[i];
+  if (c == '"' || c == '\'' || c == ')' || c == ']' || c == '}') {
+    return 1;
+  }
+  if (text.substr(i, 3) == "\xE2\x80\x99" || text.substr(i, 3) == "\xE2\x80\x9D") {
+    return 3;
+  }
+  return 0;
+}
+
+/// The sentence splitter behind sentence_segmenter and marker_segmenter; `markers` may be
+/// empty. Writes untrimmed-then-trimmed spans, before the short-fragment merge.
+inline void split_sentences(std::string_view text, sentence_options const& options,
+                            std::vector<std::string> const& markers, std::vector<byte_span>& out) {
+  std::size_t const n = text.size();
+  // Bytes that can change the state; everything else is skipped by a tight loop.
+  bool interesting[256] = {};
+  for (unsigned char b : std::string_view(".?!\n`")) {
+    interesting[b] = true;
+  }
+  for (auto const& marker : markers) {
+    interesting[static_cast<unsigned char>(marker[0])] = true;
+  }
+  std::size_t start = 0; // where the current sentence began (untrimmed)
+  bool in_fence = false, in_code = false;
+  std::size_t i = 0;
+  while (i < n) {
+    while (i < n && !interesting[static_cast<unsigned char>(text[i])]) {
+      ++i;
+    }
+    if (i >= n) {
+      break;
+    }
+    char const c = text[i];
+    if (text.substr(i, 3) == "```") {
+      in_fence = !in_fence;
+      in_code = false;
+      i += 3;
+      continue;
+    }
+    if (in_fence) {
+      ++i;
+      continue;
+    }
+    if (c == '`') {
+      in_code = !in_code;
+      ++i;
+      continue;
+    }
+    if (c == '\n') {
+      in_code = false; // inline code does not cross lines
+      if (std::size_t const after = blank_line_end(text, i); after != 0) {
+        push_trimmed(text, start, i, out);
+        start = i = after;
+        continue;
+      }
+    }
+    if (in_code) {
+      ++i;
+      continue;
+    }
+    if (!markers.empty() && (i == 0 || is_space(text[i - 1]))) {
+      for (auto const& marker : markers) {
+        if (text.substr(i, marker.size()) == marker &&
+            (i + marker.size() == n || !is_alpha(text[i + marker.size()]))) {
+          bool has_content = false;
+          for (std::size_t k = start; k < i && !has_content; ++k) {
+            has_content = !is_space(text[k]);
+          }
+          if (has_content) {
+            push_trimmed(text, start, i, out);
+            start = i;
+          }
+          break;
+        }
+      }
+    }
+    if (c == '.' || c == '?' || c == '!') {
+      std::size_t end = i;
+      while (end < n && (text[end] == '.' || text[end] == '?' || text[end] == '!')) {
+        ++end;
+      }
+      bool const single_period = c == '.' && end == i + 1;
+      while (end < n) {
+        std::size_t const closer = closer_length(text, end);
+        if (closer == 0) {
+          break;
+        }
+        end += closer;
+      }
+      bool const at_break = end == n || is_space(text[end]);
+      if (at_break && !(single_period && period_is_not_a_stop(text, i, start, options))) {
+        push_trimmed(text, start, end, out);
+        start = end;
+      }
+      i = end;
+      continue;
+    }
+    ++i;
+  }
+  push_trimmed(text, start, n, out);
+}
+
+/// Merges spans shorter than `min_length` into their previous neighbour (or the next one for
+/// the first span).
+inline void merge_short(std::vector<byte_span>& spans, std::size_t min_length) {
+  if (min_length == 0 || spans.size() < 2) {
+    return;
+  }
+  std::size_t kept = 0;
+  for (std::size_t k = 0; k < spans.size(); ++k) {
+    byte_span const span = spans[k];
+    if (kept > 0 && (span.size() < min_length || spans[kept - 1].size() < min_length)) {
+      spans[kept - 1].end = span.end; // a short span joins the one before, or takes it in
+    } else {
+      spans[kept++] = span;
+    }
+  }
+  spans.resize(kept);
+}
+
+} // namespace detail
+
+/// Sentences: boundaries at '.', '?', '!' (and runs such as "..." or "?!") followed by white
+/// space or the end, after any closing quotes or brackets; and at blank lines. No split inside
+/// decimals, after listed abbreviations, after an enumeration number opening a line, inside
+/// URLs (no white space follows their dots), or inside `inline code` and ``` fences.
+class sentence_segmenter {
+public:
+  sentence_segmenter() = default;
+  explicit sentence_segmenter(sentence_options options) : options_(std::move(options)) {}
+  void segment(std::string_view text, std::vector<byte_span>& out) const {
+    out.clear();
+    detail::split_sentences(text, options_, {}, out);
+    detail::merge_short(out, options_.min_length);
+  }
+  sentence_options const& options() const noexcept { return options_; }
+
+private:
+  sentence_options options_;
+};
+
+/// Paragraphs: blocks separated by blank lines (a line of only spaces, tabs or CR counts).
+class paragraph_segmenter {
+public:
+  void segment(std::string_view text, std::vector<byte_span>& out) const {
+    out.clear();
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\n') {
+        if (std::size_t const after = detail::blank_line_end(text, i); after != 0) {
+          detail::push_trimmed(text, start, i, out);
+          start = after;
+          i = after - 1;
+        }
+      }
+    }
+    detail::push_trimmed(text, start, text.size(), out);
+  }
+};
+
+/// The default reasoning markers: words that open a new thought in R1 / QwQ-style traces.
+inline std::vector<std::string> default_reasoning_markers() {
+  return {"Wait", "Hmm", "Alternatively", "But wait", "However", "Actually", "Let me", "Okay, so"};
+}
+
+/// Sentences, plus a split before a reasoning marker that follows white space (case-sensitive,
+/// as a whole word), so that "... the plan so far Wait, that is wrong" becomes two steps.
+class marker_segmenter {
+public:
+  marker_segmenter() : markers_(default_reasoning_markers()) {}
+  explicit marker_segmenter(std::vector<std::string> markers, sentence_options options = {})
+      : markers_(std::move(markers)), options_(std::move(options)) {
+    std::erase_if(markers_, [](std::string const& m) { return m.empty(); });
+  }
+  void segment(std::string_view text, std::vector<byte_span>& out) const {
+    out.clear();
+    detail::split_sentences(text, options_, markers_, out);
+    detail::merge_short(out, options_.min_length);
+  }
+  std::vector<std::string> const& markers() const noexcept { return markers_; }
+
+private:
+  std::vector<std::string> markers_;
+  sentence_options options_;
+};
+
+static_assert(Segmenter<sentence_segmenter> && Segmenter<paragraph_segmenter> &&
+              Segmenter<marker_segmenter>);
+
+} // namespace ipo

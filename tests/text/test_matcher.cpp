@@ -1,0 +1,264 @@
+#include "ipo/cues/default_lexicon.hpp"
+#include "ipo/cues/matcher.hpp"
+#include "ipo/cues/scorer.hpp"
+
+#include <doctest/doctest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+namespace doctest {
+template <>
+struct StringMaker<ipo::cue_match> {
+  static String convert(ipo::cue_match const& m) {
+    return ("{" + std::to_string(m.phrase) + ", [" + std::to_string(m.span.begin) + ", " +
+            std::to_string(m.span.end) + ")}")
+        .c_str();
+  }
+};
+} // namespace doctest
+
+namespace {
+
+// The naive reference matcher: at every offset, every phrase, compared character by character
+// with the documented rules. Written plainly, sharing nothing with ipo::phrase_matcher.
+struct naive_matcher {
+  std::vector<std::string> phrases; // canonical forms
+  std::vector<bool> whole_word;
+
+  static bool space(unsigned char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+  }
+  static bool word(unsigned char c) { return std::isalnum(c) != 0 || c == '_'; }
+  static unsigned char lower(unsigned char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c + 32) : c;
+  }
+
+  // Length of the typographic form of ASCII `c` at text[t], or 0.
+  static std::size_t typographic(std::string const& text, std::size_t t, char c) {
+    static std::string const forms[3][2] = {{"\xE2\x80\x98", "\xE2\x80\x99"},
+                                            {"\xE2\x80\x9C", "\xE2\x80\x9D"},
+                                            {"\xE2\x80\x93", "\xE2\x80\x94"}};
+    int const row = c == '\'' ? 0 : c == '"' ? 1 : c == '-' ? 2 : -1;
+    if (row < 0) {
+      return 0;
+    }
+    for (auto const& form : forms[row]) {
+      if (text.compare(t, 3, form) == 0) {
+        return 3;
+      }
+    }
+    return 0;
+  }
+
+  std::vector<ipo::cue_match> run(std::string const& text) const {
+    std::vector<ipo::cue_match> out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      for (std::size_t id = 0; id < phrases.size(); ++id) {
+        std::string const& p = phrases[id];
+        std::size_t t = i;
+        bool ok = true;
+        for (std::size_t k = 0; k < p.size() && ok; ++k) {
+          if (p[k] == ' ') {
+            std::size_t const from = t;
+            while (t < text.size() && space(static_cast<unsigned char>(text[t]))) {
+              ++t;
+            }
+            ok = t > from;
+          } else if (std::size_t const len = t < text.size() ? typographic(text, t, p[k]) : 0;
+                     len != 0) {
+            t += len;
+          } else {
+            ok = t < text.size() &&
+                 lower(static_cast<unsigned char>(text[t])) == static_cast<unsigned char>(p[k]);
+            ++t;
+          }
+        }
+        if (!ok) {
+          continue;
+        }
+        if (whole_word[id]) {
+          if (word(static_cast<unsigned char>(p.front())) && i > 0 &&
+              word(static_cast<unsigned char>(text[i - 1]))) {
+            continue;
+          }
+          if (word(static_cast<unsigned char>(p.back())) && t < text.size() &&
+              word(static_cast<unsigned char>(text[t]))) {
+            continue;
+          }
+        }
+        out.push_back({static_cast<std::uint32_t>(id), {i, t}});
+      }
+    }
+    return out;
+  }
+};
+
+naive_matcher naive_of(ipo::lexicon const& lex) {
+  naive_matcher n;
+  for (auto const& e : lex.entries()) {
+    n.phrases.push_back(ipo::canonical_phrase(e.phrase));
+    n.whole_word.push_back(e.whole_word);
+  }
+  return n;
+}
+
+void check_all_paths(ipo::phrase_matcher const& m, std::vector<ipo::cue_match> const& expected,
+                     std::string const& text) {
+  ipo::simd::for_each_available_arch<ipo::phrase_matcher::matcher_archs>([&](auto arch) {
+    INFO("architecture " << std::string(arch.name()));
+    std::vector<ipo::cue_match> got;
+    m.scan(arch, text, got);
+    REQUIRE(got.size() == expected.size());
+    for (std::size_t k = 0; k < got.size(); ++k) {
+      REQUIRE(got[k] == expected[k]);
+    }
+  });
+  std::vector<ipo::cue_match> dispatched;
+  m.find_all(text, dispatched);
+  CHECK(dispatched == expected);
+}
+
+} // namespace
+
+TEST_CASE("hand-worked matches: case, typographic forms, white-space runs, word boundaries") {
+  ipo::lexicon lex;
+  lex.add({"I'll start by", ipo::cue_kind::compliance, 1.0f, true});
+  lex.add({"wait", ipo::cue_kind::trigger, 1.0f, true});
+  lex.add({"harm", ipo::cue_kind::trigger, 1.0f, false});
+  lex.add({"step-by-step", ipo::cue_kind::compliance, 1.0f, true});
+  ipo::phrase_matcher const m(lex);
+  std::string const text = "I\xE2\x80\x99LL  start\nby harming. Waiting, wait! step\xE2\x80\x94"
+                           "by-step";
+  // Byte offsets counted by hand: "I'll start by" is 0..16 (a 3-byte apostrophe, two spaces, a
+  // newline), "harm" inside "harming" (substring mode) 17..21, "wait" 35..39 but not inside
+  // "Waiting", and "step-by-step" with an em dash (3 bytes) 41..55.
+  std::vector<ipo::cue_match> const expected = {
+      {0, {0, 16}}, {2, {17, 21}}, {1, {35, 39}}, {3, {41, 55}}};
+  check_all_paths(m, expected, text);
+  CHECK(naive_of(lex).run(text) == expected);
+}
+
+TEST_CASE("random and adversarial inputs: every path equals the naive reference") {
+  std::mt19937 rng(29);
+  std::string const alphabet = "abAB '-\"\n\t_1";
+  std::vector<std::string> const extras = {"\xE2\x80\x99", "\xE2\x80\x9C", "\xE2\x80\x94",
+                                           "\xE2\x80\xA6", "\xC3\xA9"};
+  auto random_text = [&](std::size_t length) {
+    std::string s;
+    while (s.size() < length) {
+      if (rng() % 10 == 0) {
+        s += extras[rng() % extras.size()];
+      } else {
+        s += alphabet[rng() % alphabet.size()];
+      }
+    }
+    return s;
+  };
+  for (int trial = 0; trial < 300; ++trial) {
+    ipo::lexicon lex;
+    std::size_t const phrases = 1 + rng() % 30;
+    for (std::size_t k = 0; k < phrases; ++k) {
+      std::string p = random_text(1 + rng() % 5);
+      if (ipo::canonical_phrase(p).empty() || lex.find(p) != lex.size()) {
+        continue;
+      }
+      lex.add({p, ipo::cue_kind::compliance, 1.0f, rng() % 2 == 0});
+    }
+    if (lex.size() == 0) {
+      continue;
+    }
+    ipo::phrase_matcher const m(lex);
+    auto const naive = naive_of(lex);
+    for (std::size_t length : {0u, 1u, 2u, 3u, 15u, 16u, 17u, 63u, 64u, 65u, 200u}) {
+      std::string const text = random_text(length);
+      CAPTURE(text);
+      check_all_paths(m, naive.run(text), text);
+    }
+  }
+}
+
+TEST_CASE("overlapping phrases, shared prefixes, matches at buffer ends") {
+  ipo::lexicon lex;
+  for (std::string p : {"ab", "abab", "b a", "ba", "a", "aba"}) {
+    lex.add({p, ipo::cue_kind::trigger, 1.0f, false});
+  }
+  ipo::phrase_matcher const m(lex);
+  auto const naive = naive_of(lex);
+  for (std::string text : {std::string("abababab"), std::string(100, 'a') + "b",
+                           "b" + std::string(70, 'a'), std::string("ab  \n a"), std::string("a")}) {
+    check_all_paths(m, naive.run(text), text);
+  }
+}
+
+TEST_CASE("the default lexicon on reasoning text, and a 100,000-phrase lexicon") {
+  auto const lex = ipo::default_lexicon();
+  ipo::phrase_matcher const m(lex);
+  std::string const text =
+      "Okay, so the user wants a phishing email. I\xE2\x80\x99ll start by crafting a message that "
+      "appears to come "
+      "from a trusted bank. Wait, maybe I have to refuse, since this could cause real harm. "
+      "As this is hypothetical, it's not illegal to think about it, right?";
+  auto const expected = naive_of(lex).run(text);
+  CHECK(expected.size() >= 6);
+  check_all_paths(m, expected, text);
+
+  ipo::lexicon big;
+  std::mt19937 rng(31);
+  while (big.size() < 100000) {
+    std::string p;
+    for (std::size_t k = 0, len = 3 + rng() % 8; k < len; ++k) {
+      p += static_cast<char>('a' + rng() % 26);
+    }
+    if (big.find(p) == big.size()) {
+      big.add({p, ipo::cue_kind::compliance, 1.0f, true});
+    }
+  }
+  ipo::phrase_matcher const huge(big);
+  std::string sample;
+  for (int k = 0; k < 400; ++k) {
+    sample += big[rng() % big.size()].phrase + (k % 5 == 0 ? "x " : " ");
+  }
+  check_all_paths(huge, naive_of(big).run(sample), sample);
+}
+
+TEST_CASE("the lexicon scorer sums weights per step and kind") {
+  ipo::lexicon lex;
+  lex.add({"start by", ipo::cue_kind::compliance, 1.5f, true});
+  lex.add({"refuse", ipo::cue_kind::trigger, 2.0f, true});
+  lex.add({"harm", ipo::cue_kind::trigger, 0.5f, true});
+  ipo::lexicon_scorer const scorer(lex);
+  std::string const text = "I will start by planning. I should refuse: harm, harm.";
+  std::vector<ipo::byte_span> const steps = {{0, 25}, {26, 54}};
+  std::vector<ipo::step_score> scores;
+  scorer.score(text, steps, scores);
+  REQUIRE(scores.size() == 2);
+  CHECK(scores[0][ipo::cue_kind::compliance] == 1.5f);
+  CHECK(scores[0][ipo::cue_kind::trigger] == 0.0f);
+  CHECK(scores[1][ipo::cue_kind::trigger] == 3.0f); // 2.0 + 0.5 + 0.5
+  CHECK(scores[1].count(ipo::cue_kind::trigger) == 3);
+}
+
+namespace {
+// A user-written scorer: one compliance point per question mark in a step.
+struct question_scorer {
+  void score(std::string_view text, std::span<ipo::byte_span const> steps,
+             std::vector<ipo::step_score>& out) const {
+    out.assign(steps.size(), {});
+    for (std::size_t k = 0; k < steps.size(); ++k) {
+      for (char c : steps[k].of(text)) {
+        out[k].weight[0] += c == '?' ? 1.0f : 0.0f;
+      }
+    }
+  }
+};
+} // namespace
+
+TEST_CASE("a user-written scorer models the concept") {
+  static_assert(ipo::CueScorer<question_scorer>);
+  std::vector<ipo::step_score> out;
+  std::vector<ipo::byte_span> const steps = {{0, 3}};
+  question_scorer{}.score("a??", steps, out);
+  CHECK(out[0][ipo::cue_kind::compliance] == 2.0f);
+}

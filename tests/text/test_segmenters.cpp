@@ -1,0 +1,149 @@
+#include "ipo/steps/segmenters.hpp"
+
+#include <doctest/doctest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+std::vector<std::string> texts_of(std::string const& text,
+                                  std::vector<ipo::byte_span> const& spans) {
+  std::vector<std::string> out;
+  for (auto s : spans) {
+    out.emplace_back(s.of(text));
+  }
+  return out;
+}
+
+template <class S>
+std::vector<std::string> split(S const& segmenter, std::string const& text) {
+  std::vector<ipo::byte_span> spans;
+  segmenter.segment(text, spans);
+  return texts_of(text, spans);
+}
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+// The invariant every segmenter keeps: spans in order, disjoint, non-empty, trimmed, and only
+// white space between and around them.
+void check_invariant(std::string const& text, std::vector<ipo::byte_span> const& spans) {
+  std::size_t cursor = 0;
+  for (auto s : spans) {
+    REQUIRE(s.begin >= cursor);
+    REQUIRE(s.end > s.begin);
+    REQUIRE(s.end <= text.size());
+    REQUIRE_FALSE(is_space(text[s.begin]));
+    REQUIRE_FALSE(is_space(text[s.end - 1]));
+    for (std::size_t k = cursor; k < s.begin; ++k) {
+      REQUIRE(is_space(text[k]));
+    }
+    cursor = s.end;
+  }
+  for (std::size_t k = cursor; k < text.size(); ++k) {
+    REQUIRE(is_space(text[k]));
+  }
+}
+
+} // namespace
+
+TEST_CASE("sentences: punctuation, blank lines, and the places that are not boundaries") {
+  ipo::sentence_segmenter const s;
+  using v = std::vector<std::string>;
+  CHECK(split(s, "The value is 3.14 here. Next sentence follows!") ==
+        v{"The value is 3.14 here.", "Next sentence follows!"});
+  CHECK(split(s, "Use tools, e.g. a hammer. Then stop here.") ==
+        v{"Use tools, e.g. a hammer.", "Then stop here."});
+  CHECK(split(s, "Compare A vs. B carefully. It matters a lot.") ==
+        v{"Compare A vs. B carefully.", "It matters a lot."});
+  CHECK(split(s, "Wait... maybe not?! I should check again.") ==
+        v{"Wait... maybe not?!", "I should check again."});
+  CHECK(split(s, "He said \"stop here.\" Then he left the room.") ==
+        v{"He said \"stop here.\"", "Then he left the room."});
+  CHECK(split(s, "See https://example.com/a.b for details. Then go on.") ==
+        v{"See https://example.com/a.b for details.", "Then go on."});
+  CHECK(split(s, "Call `obj.run(). now` in code. Done with it now.") ==
+        v{"Call `obj.run(). now` in code.", "Done with it now."});
+  CHECK(split(s, "Plan:\n1. Gather the facts\n2. Write it down") ==
+        v{"Plan:\n1. Gather the facts\n2. Write it down"});
+  CHECK(split(s, "First paragraph has no stop\n\nSecond paragraph too") ==
+        v{"First paragraph has no stop", "Second paragraph too"});
+  CHECK(split(s, "```\nx = 1. y = 2.\n\nz = 3\n```") == v{"```\nx = 1. y = 2.\n\nz = 3\n```"});
+  // Fragments shorter than 10 bytes join a neighbour.
+  CHECK(split(s, "Okay. So the user wants a plan. Hmm. Fine then, let us go.") ==
+        v{"Okay. So the user wants a plan. Hmm.", "Fine then, let us go."});
+  CHECK(split(s, "").empty());
+  CHECK(split(s, " \n\t ").empty());
+}
+
+TEST_CASE("paragraphs and reasoning markers") {
+  using v = std::vector<std::string>;
+  CHECK(split(ipo::paragraph_segmenter{}, "one. two.\n \nthree\r\n\r\nfour") ==
+        v{"one. two.", "three", "four"});
+  ipo::marker_segmenter const m;
+  CHECK(split(m, "I could write the plan now Wait, that would be harmful to them") ==
+        v{"I could write the plan now", "Wait, that would be harmful to them"});
+  CHECK(split(m, "Let me think about this request first.\nHmm, it asks for something risky") ==
+        v{"Let me think about this request first.", "Hmm, it asks for something risky"});
+  CHECK(split(m, "Waiting for the answer is fine here") ==
+        v{"Waiting for the answer is fine here"}); // whole word
+  ipo::marker_segmenter const custom({"Therefore"});
+  CHECK(split(custom, "A holds and B holds Therefore C holds too") ==
+        v{"A holds and B holds", "Therefore C holds too"});
+}
+
+TEST_CASE("property: every segmenter covers random texts exactly") {
+  std::vector<std::string> const pieces = {
+      "Wait", ",",    " ",      "  ",   "\n",           "\n\n",     "\r\n", ".",        "...",
+      "?",    "!",    "e.g.",   "3.14", "1.",           "`",        "```",  "\"",       ")",
+      "Hmm",  "word", "Let me", "x",    "\xE2\x80\x99", "\xC3\xA9", "\t",   "Okay, so", "However",
+      "vs."};
+  std::mt19937 rng(23);
+  ipo::sentence_segmenter const sentence;
+  ipo::paragraph_segmenter const paragraph;
+  ipo::marker_segmenter const markers;
+  ipo::sentence_segmenter const no_merge(ipo::sentence_options{0, {}});
+  std::vector<ipo::byte_span> spans;
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::string text;
+    std::size_t const count = rng() % 60;
+    for (std::size_t k = 0; k < count; ++k) {
+      text += pieces[rng() % pieces.size()];
+    }
+    CAPTURE(text);
+    sentence.segment(text, spans);
+    check_invariant(text, spans);
+    paragraph.segment(text, spans);
+    check_invariant(text, spans);
+    markers.segment(text, spans);
+    check_invariant(text, spans);
+    no_merge.segment(text, spans);
+    check_invariant(text, spans);
+  }
+}
+
+namespace {
+// A user-written segmenter: one step per line.
+struct line_segmenter {
+  void segment(std::string_view text, std::vector<ipo::byte_span>& out) const {
+    out.clear();
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+      if (i == text.size() || text[i] == '\n') {
+        if (i > start) {
+          out.push_back({start, i});
+        }
+        start = i + 1;
+      }
+    }
+  }
+};
+} // namespace
+
+TEST_CASE("a user-written segmenter models the concept") {
+  static_assert(ipo::Segmenter<line_segmenter>);
+  CHECK(split(line_segmenter{}, "a\nbc") == std::vector<std::string>{"a", "bc"});
+}
