@@ -43,7 +43,8 @@ struct batch {
   std::vector<T> logits;
   std::vector<std::int64_t> labels;
   std::vector<float> ref;
-  explicit batch(std::size_t v) : vocab(v), logits(kRows * v), labels(kRows), ref(2 * kPairs, -300.0f) {
+  explicit batch(std::size_t v)
+      : vocab(v), logits(kRows * v), labels(kRows), ref(2 * kPairs, -300.0f) {
     for (std::size_t i = 0; i < logits.size(); ++i) {
       logits[i] = ipo::from_float<T>(hashed_logit(i));
     }
@@ -80,7 +81,8 @@ double copy_seconds(std::size_t bytes, unsigned threads) {
       }
     });
     benchmark::DoNotOptimize(dst.data());
-    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    best = std::min(
+        best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   src = {};
   dst = {};
@@ -90,8 +92,9 @@ double copy_seconds(std::size_t bytes, unsigned threads) {
 // What an eager framework does: log_softmax over every row (prompt rows too) into a new
 // [rows x V] tensor, gather and sum, then the backward as separate elementwise ops into a
 // gradient tensor. Vectorised by Eigen, parallel over rows like a framework's CPU kernels.
-void eager(std::vector<float> const& logits, std::vector<std::int64_t> const& labels, std::vector<float> const& ref,
-           std::size_t vocab, unsigned threads, std::vector<float>& log_softmax, std::vector<float>& grad) {
+void eager(std::vector<float> const& logits, std::vector<std::int64_t> const& labels,
+           std::vector<float> const& ref, std::size_t vocab, unsigned threads,
+           std::vector<float>& log_softmax, std::vector<float>& grad) {
   using rows_t = Eigen::Array<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   Eigen::Map<rows_t const> x(logits.data(), kRows, static_cast<Eigen::Index>(vocab));
   Eigen::Map<rows_t> ls(log_softmax.data(), kRows, static_cast<Eigen::Index>(vocab));
@@ -165,15 +168,16 @@ void BM_PreferenceLoss_impl(benchmark::State& state) {
   o.threads = threads;
   L::preference_loss_result result;
   ipo::matrix_view<T> logits(b.logits.data(), kRows, vocab);
-  L::preference_loss_in_place(logits, std::span<std::int64_t const>(b.labels), std::span<float const>(b.ref),
-                              L::sigmoid_loss{0.1}, o, result); // warm-up: first touch, thread start
+  L::preference_loss_in_place(logits, std::span<std::int64_t const>(b.labels),
+                              std::span<float const>(b.ref), L::sigmoid_loss{0.1}, o,
+                              result); // warm-up: first touch, thread start
   double total = 0;
   for (auto _ : state) {
     // In place: from the second iteration on the kernel reads the previous gradient, which
     // costs the same (every value is finite).
     auto const start = std::chrono::steady_clock::now();
-    L::preference_loss_in_place(logits, std::span<std::int64_t const>(b.labels), std::span<float const>(b.ref),
-                                L::sigmoid_loss{0.1}, o, result);
+    L::preference_loss_in_place(logits, std::span<std::int64_t const>(b.labels),
+                                std::span<float const>(b.ref), L::sigmoid_loss{0.1}, o, result);
     benchmark::DoNotOptimize(result.loss);
     total += seconds_since(start);
   }
@@ -189,8 +193,12 @@ void BM_PreferenceLoss_impl(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(3 * b.scored_bytes()) * state.iterations());
 }
 
-void BM_PreferenceLoss(benchmark::State& state) { BM_PreferenceLoss_impl<float>(state); }
-void BM_PreferenceLoss_bf16(benchmark::State& state) { BM_PreferenceLoss_impl<ipo::bf16>(state); }
+void BM_PreferenceLoss(benchmark::State& state) {
+  BM_PreferenceLoss_impl<float>(state);
+}
+void BM_PreferenceLoss_bf16(benchmark::State& state) {
+  BM_PreferenceLoss_impl<ipo::bf16>(state);
+}
 
 void BM_PreferenceLoss_Naive(benchmark::State& state) {
   std::size_t const vocab = static_cast<std::size_t>(state.range(0));
@@ -217,7 +225,9 @@ void BM_FusedLinear(benchmark::State& state) {
   matrix d_hidden(static_cast<Eigen::Index>(rows), H), d_weight(V, H);
   std::vector<std::int64_t> labels(rows);
   for (std::size_t r = 0; r < rows; ++r) {
-    labels[r] = (r % seq) < prompt ? -100 : static_cast<std::int64_t>((r * 2654435761u) % static_cast<std::size_t>(V));
+    labels[r] = (r % seq) < prompt
+                    ? -100
+                    : static_cast<std::int64_t>((r * 2654435761u) % static_cast<std::size_t>(V));
   }
   std::vector<float> ref(2 * pairs, -1000.0f);
   L::preference_loss_options o;
@@ -230,11 +240,14 @@ void BM_FusedLinear(benchmark::State& state) {
     auto const start = std::chrono::steady_clock::now();
     report = L::fused_linear_preference_loss(
         ipo::matrix_view<float const>(hidden.data(), rows, static_cast<std::size_t>(H)),
-        ipo::matrix_view<float const>(weight.data(), static_cast<std::size_t>(V), static_cast<std::size_t>(H)), {},
-        std::span<std::int64_t const>(labels), L::linear_reference{ref, {}, {}, {}}, L::sigmoid_loss{0.1}, o, {},
-        result,
+        ipo::matrix_view<float const>(weight.data(), static_cast<std::size_t>(V),
+                                      static_cast<std::size_t>(H)),
+        {}, std::span<std::int64_t const>(labels), L::linear_reference{ref, {}, {}, {}},
+        L::sigmoid_loss{0.1}, o, {}, result,
         {ipo::matrix_view<float>(d_hidden.data(), rows, static_cast<std::size_t>(H)),
-         ipo::matrix_view<float>(d_weight.data(), static_cast<std::size_t>(V), static_cast<std::size_t>(H)), {}});
+         ipo::matrix_view<float>(d_weight.data(), static_cast<std::size_t>(V),
+                                 static_cast<std::size_t>(H)),
+         {}});
     benchmark::DoNotOptimize(result.loss);
     total += seconds_since(start);
   }
@@ -269,6 +282,12 @@ void loss_args(benchmark::internal::Benchmark* b) {
 BENCHMARK(BM_PreferenceLoss)->Apply(loss_args);
 BENCHMARK(BM_PreferenceLoss_bf16)->Apply(loss_args);
 BENCHMARK(BM_PreferenceLoss_Naive)->Apply(loss_args);
-BENCHMARK(BM_FusedLinear)->Args({2048, 32000})->Args({4096, 128256})->ArgNames({"H", "V"})->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK(BM_FusedLinear)
+    ->Args({2048, 32000})
+    ->Args({4096, 128256})
+    ->ArgNames({"H", "V"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
 
 BENCHMARK_MAIN();

@@ -6,7 +6,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
   try {
-    auto const lex = ipo::parse_lexicon_tsv(std::string_view(reinterpret_cast<char const*>(data), size), "fuzz");
+    auto const lex =
+        ipo::parse_lexicon_tsv(std::string_view(reinterpret_cast<char const*>(data), size), "fuzz");
     for (auto const& entry : lex.entries()) {
       (void)ipo::canonical_phrase(entry.phrase);
     }

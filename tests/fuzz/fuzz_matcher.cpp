@@ -33,7 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
   matcher.scan(ipo::simd::scalar{}, text, reference);
   std::size_t previous = 0;
   for (auto const& m : reference) {
-    if (m.span.begin < previous || m.span.end <= m.span.begin || m.span.end > text.size() || m.phrase >= lex.size()) {
+    if (m.span.begin < previous || m.span.end <= m.span.begin || m.span.end > text.size() ||
+        m.phrase >= lex.size()) {
       std::abort();
     }
     previous = m.span.begin;
