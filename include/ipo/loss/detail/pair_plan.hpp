@@ -10,6 +10,7 @@
 #include <string>
 
 #include "ipo/core/error.hpp"
+#include "ipo/loss/detail/phases.hpp"
 #include "ipo/loss/objectives.hpp"
 #include "ipo/loss/options.hpp"
 
@@ -144,20 +145,18 @@ void evaluate_pair(std::size_t i, O const& objective, std::span<float const> ref
   if (n_c == 0 || n_r == 0) {
     return;
   }
-  double const inv = 1.0 / static_cast<double>(out.pairs_counted);
-  double const alpha = options.nll_weight;
-  double const chosen = out.policy_logps[c] - (reference_logps.empty() ? 0.0 : reference_logps[c]);
-  double const rejected =
-      out.policy_logps[r] - (reference_logps.empty() ? 0.0 : reference_logps[r]);
-  pair_loss<double> const value = objective(pair_logratios<double>{chosen, rejected, n_c, n_r});
-  double const nll = -out.policy_logps[c] / n_c;
-  out.scratch.pair_objective[i] = value.loss;
-  out.scratch.pair_nll[i] = nll;
-  out.pair_losses[i] = static_cast<float>(value.loss + alpha * nll);
-  out.scratch.sequence_scale[c] = static_cast<float>((value.d_chosen - alpha / n_c) * inv);
-  out.scratch.sequence_scale[r] = static_cast<float>(value.d_rejected * inv);
-  out.chosen_rewards[i] = static_cast<float>(objective.beta * chosen);
-  out.rejected_rewards[i] = static_cast<float>(objective.beta * rejected);
+  double const ref_c = reference_logps.empty() ? 0.0 : reference_logps[c];
+  double const ref_r = reference_logps.empty() ? 0.0 : reference_logps[r];
+  pair_contribution const value =
+      evaluate_pair_math(objective, out.policy_logps[c], out.policy_logps[r], ref_c, ref_r, n_c,
+                         n_r, options.nll_weight, static_cast<double>(out.pairs_counted));
+  out.scratch.pair_objective[i] = value.objective;
+  out.scratch.pair_nll[i] = value.nll;
+  out.pair_losses[i] = static_cast<float>(value.loss);
+  out.scratch.sequence_scale[c] = static_cast<float>(value.scale_chosen);
+  out.scratch.sequence_scale[r] = static_cast<float>(value.scale_rejected);
+  out.chosen_rewards[i] = static_cast<float>(value.chosen_reward);
+  out.rejected_rewards[i] = static_cast<float>(value.rejected_reward);
 }
 
 /// The means over counted pairs, summed in pair order.

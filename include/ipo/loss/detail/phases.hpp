@@ -1,0 +1,118 @@
+// ipo/loss/detail/phases.hpp: the per-thread phases of the CUDA preference-loss kernels,
+// written once as IPO_HOST_DEVICE code. A CUDA kernel runs them with threadIdx.x / blockDim.x
+// and cub::BlockReduce between them; the tests run the very same functions for every thread
+// of a block on the host (a block emulator), so the kernel logic is checked without a GPU.
+//
+// Kernels are organised as: per-thread partial -> block reduction -> per-thread outputs.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+#include "ipo/config.hpp"
+#include "ipo/core/dtype.hpp"
+#include "ipo/loss/objectives.hpp"
+
+namespace ipo::loss::detail {
+
+/// A running (max, sum of exp(x - max)) summary, as the GPU threads keep it.
+struct online_stats {
+  float max;
+  float sum_exp;
+};
+
+/// The empty summary.
+IPO_HOST_DEVICE inline online_stats empty_stats() noexcept {
+  return {-INFINITY, 0.0f};
+}
+
+/// Exact merge of two summaries (the block reduction's operator). Empty parts are neutral.
+IPO_HOST_DEVICE inline online_stats merge_stats(online_stats a, online_stats b) noexcept {
+  using std::exp;
+  float const m = a.max > b.max ? a.max : b.max;
+  if (m == -INFINITY) {
+    return empty_stats();
+  }
+  return {m, a.sum_exp * exp(a.max - m) + b.sum_exp * exp(b.max - m)};
+}
+
+/// Functor form of merge_stats for cub::BlockReduce.
+struct merge_stats_op {
+  IPO_HOST_DEVICE online_stats operator()(online_stats a, online_stats b) const noexcept {
+    return merge_stats(a, b);
+  }
+};
+
+/// Phase 1 of a row: thread `tid` of `threads` summarises x[tid], x[tid + threads], ...
+/// (coalesced: neighbouring threads read neighbouring elements).
+template <class T>
+IPO_HOST_DEVICE online_stats thread_row_stats(T const* x, std::size_t n, unsigned tid,
+                                              unsigned threads) noexcept {
+  using std::exp;
+  online_stats s = empty_stats();
+  for (std::size_t v = tid; v < n; v += threads) {
+    float const value = to_float(x[v]);
+    if (value > s.max) {
+      s.sum_exp = s.sum_exp * exp(s.max - value) + 1.0f;
+      s.max = value;
+    } else if (value != -INFINITY) {
+      s.sum_exp += exp(value - s.max);
+    }
+  }
+  return s;
+}
+
+/// Phase 3 of a row: thread `tid` writes its elements of g * (onehot(target) - softmax).
+/// `target_softmax` is read by the caller before any thread writes (in-place safety).
+template <class T>
+IPO_HOST_DEVICE void thread_row_gradient(T const* x, T* out, std::size_t n, std::size_t target,
+                                         float row_max, float log_sum, float scale, unsigned tid,
+                                         unsigned threads) noexcept {
+  using std::exp;
+  for (std::size_t v = tid; v < n; v += threads) {
+    float const p = exp((to_float(x[v]) - row_max) - log_sum);
+    out[v] = from_float<T>(scale * ((v == target ? 1.0f : 0.0f) - p));
+  }
+}
+
+/// Log-probability of the target from the row's summary, formed in fp64 so that logits of 1e4
+/// keep their small differences.
+IPO_HOST_DEVICE inline double target_log_prob(float target_logit, online_stats s) noexcept {
+  using std::log;
+  return (static_cast<double>(target_logit) - s.max) - log(static_cast<double>(s.sum_exp));
+}
+
+/// Everything one pair contributes, from its sequences' summed log-probabilities.
+struct pair_contribution {
+  double loss;      ///< objective + alpha * nll
+  double objective; ///< objective alone
+  double nll;       ///< -log pi(chosen) / n_chosen
+  double scale_chosen;
+  double scale_rejected; ///< d(mean loss) / d(log pi) of each side
+  double chosen_reward;  ///< beta * c
+  double rejected_reward;
+};
+
+/// Phase of the pairs kernel (and of the CPU backend): one pair's objective, NLL term,
+/// derivatives of the mean over `counted` pairs, and rewards.
+template <class O>
+IPO_HOST_DEVICE pair_contribution evaluate_pair_math(O const& objective, double logp_chosen,
+                                                     double logp_rejected, double ref_chosen,
+                                                     double ref_rejected, double n_chosen,
+                                                     double n_rejected, double nll_weight,
+                                                     double counted) noexcept {
+  double const c = logp_chosen - ref_chosen, r = logp_rejected - ref_rejected;
+  pair_loss<double> const value = objective(pair_logratios<double>{c, r, n_chosen, n_rejected});
+  double const nll = -logp_chosen / n_chosen;
+  double const inv = 1.0 / counted;
+  return {value.loss + nll_weight * nll,
+          value.loss,
+          nll,
+          (value.d_chosen - nll_weight / n_chosen) * inv,
+          value.d_rejected * inv,
+          objective.beta * c,
+          objective.beta * r};
+}
+
+} // namespace ipo::loss::detail
