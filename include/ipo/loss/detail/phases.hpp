@@ -115,4 +115,61 @@ IPO_HOST_DEVICE pair_contribution evaluate_pair_math(O const& objective, double 
           objective.beta * r};
 }
 
+/// Plan phase: the target of row t of sequence s, or -1 when the row is not scored (the
+/// shifted label is ignore_index, or the row is the last of its sequence under the shift).
+/// A label outside [0, vocab) returns -2 - (label index), for the caller to report.
+template <class Label>
+IPO_HOST_DEVICE std::int64_t row_target(Label const* labels, std::size_t s, std::size_t t,
+                                        std::size_t T, bool shift, std::int64_t ignore_index,
+                                        std::size_t vocab) noexcept {
+  std::size_t const offset = shift ? 1 : 0;
+  if (t + offset >= T) {
+    return -1;
+  }
+  std::size_t const index = s * T + t + offset;
+  auto const label = static_cast<std::int64_t>(labels[index]);
+  if (label == ignore_index) {
+    return -1;
+  }
+  if (label < 0 || static_cast<std::uint64_t>(label) >= vocab) {
+    return -2 - static_cast<std::int64_t>(index);
+  }
+  return label;
+}
+
+/// Sums a pairs kernel reduces over pairs (one per thread, then a block reduction).
+struct pair_sums {
+  double loss = 0, objective = 0, nll = 0, chosen_reward = 0, rejected_reward = 0, margin = 0,
+         accuracy = 0;
+  IPO_HOST_DEVICE pair_sums& operator+=(pair_sums const& o) noexcept {
+    loss += o.loss;
+    objective += o.objective;
+    nll += o.nll;
+    chosen_reward += o.chosen_reward;
+    rejected_reward += o.rejected_reward;
+    margin += o.margin;
+    accuracy += o.accuracy;
+    return *this;
+  }
+};
+struct pair_sums_add {
+  IPO_HOST_DEVICE pair_sums operator()(pair_sums a, pair_sums const& b) const noexcept {
+    return a += b;
+  }
+};
+
+/// A pair's contribution to the sums (already divided by the number of counted pairs).
+IPO_HOST_DEVICE inline pair_sums sums_of(pair_contribution const& c, double counted) noexcept {
+  double const inv = 1.0 / counted;
+  pair_sums s;
+  s.loss = c.loss * inv;
+  s.objective = c.objective * inv;
+  s.nll = c.nll * inv;
+  s.chosen_reward = c.chosen_reward * inv;
+  s.rejected_reward = c.rejected_reward * inv;
+  s.margin = (c.chosen_reward - c.rejected_reward) * inv;
+  s.accuracy = (c.chosen_reward > c.rejected_reward ? 1.0 : 0.0) * inv;
+  return s;
+}
+
 } // namespace ipo::loss::detail

@@ -1,0 +1,208 @@
+// ipo/loss/cuda/kernels.cuh: the CUDA kernels of the preference loss. Each kernel is glue
+// around the IPO_HOST_DEVICE phases of ipo/loss/detail/phases.hpp: per-thread work, a CUB
+// block primitive, per-thread outputs. tests/loss/test_cuda_emulation.cpp runs the same phases
+// through a host block emulator.
+//
+// Memory traffic per call (S sequences of T positions, N scored rows, V vocabulary):
+//   plan_kernel        reads the labels once (S*T), writes 3 words per row;
+//   row_stats_kernel   reads each scored row once (N*V elements), writes 3 words per row;
+//   pairs_kernel       one block; reads 2 words per scored row, writes O(S) words;
+//   gradient_kernel    reads each scored row again and writes it (in place or elsewhere),
+//                      writes zeros to the S*T - N unscored rows, which it never reads.
+#pragma once
+
+#if !defined(__CUDACC__)
+#error "ipo/loss/cuda/kernels.cuh is CUDA code: compile it with nvcc (ipo::cuda target)"
+#endif
+
+#include <cub/block/block_reduce.cuh>
+#include <cub/block/block_scan.cuh>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "ipo/loss/detail/phases.hpp"
+#include "ipo/loss/objectives.hpp"
+#include "ipo/loss/options.hpp"
+
+namespace ipo::loss::cuda::detail {
+
+using ipo::loss::detail::online_stats;
+
+/// Device-side scratch of one call, carved from the caller's workspace.
+struct device_state {
+  std::uint32_t* slot_row;   // [S*T] scored rows of sequence s at slots s*T + k, k < count[s]
+  std::int64_t* slot_target; // [S*T]
+  std::int32_t* row_slot;    // [S*T] slot of each row, -1 when not scored
+  std::int32_t* count;       // [S]
+  float* slot_max;           // [S*T]
+  float* slot_log_sum;       // [S*T]
+  double* slot_logp;         // [S*T]
+  double* sequence_logp;     // [S]
+  float* sequence_scale;     // [S]
+  float* pair_loss;          // [P]
+  float* chosen_reward;      // [P]
+  float* rejected_reward;    // [P]
+  double* sums;              // [7] loss, objective, nll, chosen, rejected, margin, accuracy
+  std::int32_t* counted;     // [1]
+  unsigned long long* first_bad_label;  // [1] index + 1 of the first invalid label, 0 if none
+  unsigned long long* first_empty_pair; // [1] pair + 1 of the first pair with an unscored side
+};
+
+/// Block per sequence: ordered compaction of the scored rows (BlockScan keeps row order).
+template <class Label, int Block>
+__global__ void __launch_bounds__(Block)
+    plan_kernel(Label const* labels, std::size_t T, bool shift, std::int64_t ignore_index,
+                std::size_t vocab, device_state st) {
+  using scan = cub::BlockScan<int, Block>;
+  __shared__ typename scan::TempStorage temp;
+  __shared__ int base;
+  std::size_t const s = blockIdx.x;
+  if (threadIdx.x == 0) {
+    base = 0;
+  }
+  __syncthreads();
+  for (std::size_t chunk = 0; chunk < T; chunk += Block) {
+    std::size_t const t = chunk + threadIdx.x;
+    std::int64_t target = -1;
+    if (t < T) {
+      target = ipo::loss::detail::row_target(labels, s, t, T, shift, ignore_index, vocab);
+      if (target < -1) {
+        atomicMin(st.first_bad_label, static_cast<unsigned long long>(-2 - target) + 1ull);
+        target = -1;
+      }
+      st.row_slot[s * T + t] = -1;
+    }
+    int flag = target >= 0 ? 1 : 0, offset = 0, total = 0;
+    scan(temp).ExclusiveSum(flag, offset, total);
+    if (flag) {
+      std::size_t const slot = s * T + static_cast<std::size_t>(base + offset);
+      st.slot_row[slot] = static_cast<std::uint32_t>(s * T + t);
+      st.slot_target[slot] = target;
+      st.row_slot[s * T + t] = static_cast<std::int32_t>(slot);
+    }
+    __syncthreads();
+    if (threadIdx.x == 0) {
+      base += total;
+    }
+    __syncthreads();
+  }
+  if (threadIdx.x == 0) {
+    st.count[s] = base;
+  }
+}
+
+/// Block per slot: the row's (max, sum exp) and the target's log-probability.
+template <class T, int Block>
+__global__ void __launch_bounds__(Block)
+    row_stats_kernel(T const* logits, std::size_t stride, std::size_t vocab, std::size_t seq_len,
+                     device_state st) {
+  using reduce = cub::BlockReduce<online_stats, Block>;
+  __shared__ typename reduce::TempStorage temp;
+  std::size_t const slot = blockIdx.x;
+  if (static_cast<std::int32_t>(slot % seq_len) >= st.count[slot / seq_len]) {
+    return; // an unused slot: the whole block leaves together
+  }
+  T const* row = logits + static_cast<std::size_t>(st.slot_row[slot]) * stride;
+  online_stats const partial = ipo::loss::detail::thread_row_stats(row, vocab, threadIdx.x, Block);
+  online_stats const total = reduce(temp).Reduce(partial, ipo::loss::detail::merge_stats_op{});
+  if (threadIdx.x == 0) {
+    st.slot_max[slot] = total.max;
+    st.slot_log_sum[slot] = logf(total.sum_exp);
+    st.slot_logp[slot] =
+        ipo::loss::detail::target_log_prob(to_float(row[st.slot_target[slot]]), total);
+  }
+}
+
+/// One block: per-sequence sums (in row order), the objective of every pair, the means.
+template <class O, int Block>
+__global__ void __launch_bounds__(Block)
+    pairs_kernel(O objective, std::size_t sequences, std::size_t seq_len, pair_layout layout,
+                 double nll_weight, bool skip_empty, float const* reference_logps,
+                 device_state st) {
+  using reduce_int = cub::BlockReduce<int, Block>;
+  using reduce_sums = cub::BlockReduce<ipo::loss::detail::pair_sums, Block>;
+  __shared__ union {
+    typename reduce_int::TempStorage ints;
+    typename reduce_sums::TempStorage sums;
+  } temp;
+  __shared__ int counted;
+  std::size_t const pairs = sequences / 2;
+  for (std::size_t s = threadIdx.x; s < sequences; s += Block) {
+    double sum = 0;
+    for (std::int32_t k = 0; k < st.count[s]; ++k) {
+      sum += st.slot_logp[s * seq_len + static_cast<std::size_t>(k)];
+    }
+    st.sequence_logp[s] = sum;
+    st.sequence_scale[s] = 0.0f;
+  }
+  int mine = 0;
+  for (std::size_t i = threadIdx.x; i < pairs; i += Block) {
+    std::size_t const c = layout == pair_layout::concatenated ? i : 2 * i;
+    std::size_t const r = layout == pair_layout::concatenated ? pairs + i : 2 * i + 1;
+    bool const both = st.count[c] > 0 && st.count[r] > 0;
+    mine += both ? 1 : 0;
+    if (!both && !skip_empty) {
+      atomicMin(st.first_empty_pair, static_cast<unsigned long long>(i) + 1ull);
+    }
+  }
+  int const total = reduce_int(temp.ints).Sum(mine);
+  if (threadIdx.x == 0) {
+    counted = total;
+    *st.counted = total;
+  }
+  __syncthreads();
+  ipo::loss::detail::pair_sums partial;
+  for (std::size_t i = threadIdx.x; i < pairs; i += Block) {
+    std::size_t const c = layout == pair_layout::concatenated ? i : 2 * i;
+    std::size_t const r = layout == pair_layout::concatenated ? pairs + i : 2 * i + 1;
+    st.pair_loss[i] = st.chosen_reward[i] = st.rejected_reward[i] = 0.0f;
+    if (st.count[c] == 0 || st.count[r] == 0) {
+      continue;
+    }
+    double const ref_c = reference_logps ? reference_logps[c] : 0.0;
+    double const ref_r = reference_logps ? reference_logps[r] : 0.0;
+    auto const v = ipo::loss::detail::evaluate_pair_math(
+        objective, st.sequence_logp[c], st.sequence_logp[r], ref_c, ref_r, st.count[c], st.count[r],
+        nll_weight, counted);
+    st.pair_loss[i] = static_cast<float>(v.loss);
+    st.chosen_reward[i] = static_cast<float>(v.chosen_reward);
+    st.rejected_reward[i] = static_cast<float>(v.rejected_reward);
+    st.sequence_scale[c] = static_cast<float>(v.scale_chosen);
+    st.sequence_scale[r] = static_cast<float>(v.scale_rejected);
+    partial += ipo::loss::detail::sums_of(v, counted);
+  }
+  __syncthreads(); // temp is reused
+  ipo::loss::detail::pair_sums const sums =
+      reduce_sums(temp.sums).Reduce(partial, ipo::loss::detail::pair_sums_add{});
+  if (threadIdx.x == 0) {
+    double const values[7] = {sums.loss,          sums.objective,       sums.nll,
+                              sums.chosen_reward, sums.rejected_reward, sums.margin,
+                              sums.accuracy};
+    for (int k = 0; k < 7; ++k) {
+      st.sums[k] = counted > 0 ? values[k] : 0.0;
+    }
+  }
+}
+
+/// Block per row: g_s (onehot - softmax) for scored rows, zeros for the others (never read).
+template <class T, int Block>
+__global__ void __launch_bounds__(Block)
+    gradient_kernel(T const* logits, std::size_t stride, T* gradient, std::size_t gradient_stride,
+                    std::size_t vocab, std::size_t seq_len, device_state st) {
+  std::size_t const row = blockIdx.x;
+  T* out = gradient + row * gradient_stride;
+  std::int32_t const slot = st.row_slot[row];
+  if (slot < 0) {
+    for (std::size_t v = threadIdx.x; v < vocab; v += Block) {
+      out[v] = from_float<T>(0.0f);
+    }
+    return;
+  }
+  ipo::loss::detail::thread_row_gradient(logits + row * stride, out, vocab,
+                                         static_cast<std::size_t>(st.slot_target[slot]),
+                                         st.slot_max[slot], st.slot_log_sum[slot],
+                                         st.sequence_scale[row / seq_len], threadIdx.x, Block);
+}
+
+} // namespace ipo::loss::cuda::detail
