@@ -6,5 +6,6 @@
 #error "ipo/cuda.hpp is CUDA code: compile the including file with nvcc and link ipo::cuda"
 #endif
 
+#include "ipo/loss/cuda/fused_linear.cuh"
 #include "ipo/loss/cuda/kernels.cuh"
 #include "ipo/loss/cuda/preference_loss.cuh"

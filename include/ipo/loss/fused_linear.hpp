@@ -59,13 +59,6 @@ struct fused_linear_gradients {
   std::span<float> bias;     ///< [V]
 };
 
-/// What a call used: number of chunks and the peak extra memory it allocated.
-struct fused_linear_report {
-  std::size_t chunks = 0;
-  std::size_t max_chunk_rows = 0;
-  std::size_t peak_extra_bytes = 0;
-};
-
 namespace detail {
 
 using row_major = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
@@ -79,18 +72,6 @@ inline const_strided as_eigen(matrix_view<float const> m) {
 inline strided as_eigen(matrix_view<float> m) {
   return {m.data(), static_cast<Eigen::Index>(m.rows()), static_cast<Eigen::Index>(m.cols()),
           Eigen::OuterStride<>(static_cast<Eigen::Index>(std::max(m.row_stride(), m.cols())))};
-}
-
-inline void check_linear(matrix_view<float const> hidden, matrix_view<float const> weight,
-                         std::span<float const> bias, std::string const& prefix, char const* fn) {
-  hidden.validate(fn, prefix + "hidden");
-  weight.validate(fn, prefix + "weight");
-  check_argument(weight.cols() == hidden.cols(), fn, prefix + "weight.cols()", weight.cols(),
-                 "the hidden size (" + std::to_string(hidden.cols()) + ")");
-  check_argument(weight.rows() >= 1, fn, prefix + "weight.rows()", weight.rows(),
-                 "a vocabulary of >= 1");
-  check_argument(bias.empty() || bias.size() == weight.rows(), fn, prefix + "bias.size()",
-                 bias.size(), "0 or the vocabulary size (" + std::to_string(weight.rows()) + ")");
 }
 
 /// logits = gathered * weight^T + bias, for the given rows of `hidden`.

@@ -72,4 +72,11 @@ struct preference_loss_result {
   } scratch;
 };
 
+/// What a call used: number of chunks and the peak extra memory it allocated.
+struct fused_linear_report {
+  std::size_t chunks = 0;
+  std::size_t max_chunk_rows = 0;
+  std::size_t peak_extra_bytes = 0;
+};
+
 } // namespace ipo::loss

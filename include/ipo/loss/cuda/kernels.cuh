@@ -205,4 +205,139 @@ __global__ void __launch_bounds__(Block)
                                          st.sequence_scale[row / seq_len], threadIdx.x, Block);
 }
 
+// ---- fused linear: kernels between the cuBLAS products -----------------------------------
+
+/// Block per chunk row k: copies hidden row slot_row[chunk_slots[k]] into gathered row k.
+/// Traffic: n * H reads and writes.
+__global__ void gather_rows_kernel(float const* hidden, std::size_t stride, std::size_t width,
+                                   std::uint32_t const* chunk_slots, device_state st,
+                                   float* gathered) {
+  std::size_t const k = blockIdx.x;
+  float const* src = hidden + static_cast<std::size_t>(st.slot_row[chunk_slots[k]]) * stride;
+  for (std::size_t j = threadIdx.x; j < width; j += blockDim.x) {
+    gathered[k * width + j] = src[j];
+  }
+}
+
+/// Block per chunk row k: writes gathered gradient row k to its hidden row. n * H traffic.
+__global__ void scatter_rows_kernel(float const* gathered, std::size_t width,
+                                    std::uint32_t const* chunk_slots, device_state st,
+                                    float* d_hidden, std::size_t stride) {
+  std::size_t const k = blockIdx.x;
+  float* dst = d_hidden + static_cast<std::size_t>(st.slot_row[chunk_slots[k]]) * stride;
+  for (std::size_t j = threadIdx.x; j < width; j += blockDim.x) {
+    dst[j] = gathered[k * width + j];
+  }
+}
+
+/// Block per chunk row: the statistics of row k of the chunk's logits [n x V] (slot
+/// chunk_slots[k]). One read of the row.
+template <int Block>
+__global__ void __launch_bounds__(Block)
+    chunk_row_stats_kernel(float const* logits, std::size_t vocab, std::uint32_t const* chunk_slots,
+                           device_state st) {
+  using reduce = cub::BlockReduce<online_stats, Block>;
+  __shared__ typename reduce::TempStorage temp;
+  std::uint32_t const slot = chunk_slots[blockIdx.x];
+  float const* row = logits + blockIdx.x * vocab;
+  online_stats const total =
+      reduce(temp).Reduce(ipo::loss::detail::thread_row_stats(row, vocab, threadIdx.x, Block),
+                          ipo::loss::detail::merge_stats_op{});
+  if (threadIdx.x == 0) {
+    st.slot_max[slot] = total.max;
+    st.slot_log_sum[slot] = logf(total.sum_exp);
+    st.slot_logp[slot] = ipo::loss::detail::target_log_prob(row[st.slot_target[slot]], total);
+  }
+}
+
+/// One block: pairs [first, last) of a chunk: their sequences' sums, objectives and scales;
+/// per-pair contributions are kept for the final means (summarize_kernel).
+template <class O, int Block>
+__global__ void __launch_bounds__(Block)
+    chunk_pairs_kernel(O objective, std::size_t first, std::size_t last, std::size_t sequences,
+                       std::size_t seq_len, pair_layout layout, double nll_weight, bool skip_empty,
+                       float const* reference_logps, device_state st,
+                       ipo::loss::detail::pair_sums* per_pair) {
+  std::size_t const pairs = sequences / 2;
+  __shared__ int counted;
+  if (threadIdx.x == 0) {
+    int total = 0;
+    for (std::size_t i = 0; i < pairs; ++i) {
+      std::size_t const c = layout == pair_layout::concatenated ? i : 2 * i;
+      std::size_t const r = layout == pair_layout::concatenated ? pairs + i : 2 * i + 1;
+      total += st.count[c] > 0 && st.count[r] > 0 ? 1 : 0;
+    }
+    counted = total;
+    *st.counted = total;
+  }
+  __syncthreads();
+  for (std::size_t i = first + threadIdx.x; i < last; i += Block) {
+    std::size_t const c = layout == pair_layout::concatenated ? i : 2 * i;
+    std::size_t const r = layout == pair_layout::concatenated ? pairs + i : 2 * i + 1;
+    std::size_t const sides[2] = {c, r};
+    for (std::size_t s : sides) {
+      double sum = 0;
+      for (std::int32_t k = 0; k < st.count[s]; ++k) {
+        sum += st.slot_logp[s * seq_len + static_cast<std::size_t>(k)];
+      }
+      st.sequence_logp[s] = sum;
+      st.sequence_scale[s] = 0.0f;
+    }
+    per_pair[i] = ipo::loss::detail::pair_sums{};
+    st.pair_loss[i] = st.chosen_reward[i] = st.rejected_reward[i] = 0.0f;
+    if (st.count[c] == 0 || st.count[r] == 0) {
+      if (!skip_empty) {
+        atomicMin(st.first_empty_pair, static_cast<unsigned long long>(i) + 1ull);
+      }
+      continue;
+    }
+    double const ref_c = reference_logps ? reference_logps[c] : 0.0;
+    double const ref_r = reference_logps ? reference_logps[r] : 0.0;
+    auto const v = ipo::loss::detail::evaluate_pair_math(
+        objective, st.sequence_logp[c], st.sequence_logp[r], ref_c, ref_r, st.count[c], st.count[r],
+        nll_weight, counted);
+    st.pair_loss[i] = static_cast<float>(v.loss);
+    st.chosen_reward[i] = static_cast<float>(v.chosen_reward);
+    st.rejected_reward[i] = static_cast<float>(v.rejected_reward);
+    st.sequence_scale[c] = static_cast<float>(v.scale_chosen);
+    st.sequence_scale[r] = static_cast<float>(v.scale_rejected);
+    per_pair[i] = ipo::loss::detail::sums_of(v, counted);
+  }
+}
+
+/// One block: the means over all pairs from their per-pair contributions, in a fixed order.
+template <int Block>
+__global__ void __launch_bounds__(Block)
+    summarize_kernel(ipo::loss::detail::pair_sums const* per_pair, std::size_t pairs,
+                     device_state st) {
+  using reduce = cub::BlockReduce<ipo::loss::detail::pair_sums, Block>;
+  __shared__ typename reduce::TempStorage temp;
+  ipo::loss::detail::pair_sums partial;
+  for (std::size_t i = threadIdx.x; i < pairs; i += Block) {
+    partial += per_pair[i];
+  }
+  ipo::loss::detail::pair_sums const sums =
+      reduce(temp).Reduce(partial, ipo::loss::detail::pair_sums_add{});
+  if (threadIdx.x == 0) {
+    double const values[7] = {sums.loss,          sums.objective,       sums.nll,
+                              sums.chosen_reward, sums.rejected_reward, sums.margin,
+                              sums.accuracy};
+    for (int k = 0; k < 7; ++k) {
+      st.sums[k] = values[k];
+    }
+  }
+}
+
+/// Block per chunk row: the gradient g_s (onehot - softmax) written over the chunk's logits.
+template <int Block>
+__global__ void __launch_bounds__(Block)
+    chunk_gradient_kernel(float* logits, std::size_t vocab, std::size_t seq_len,
+                          std::uint32_t const* chunk_slots, device_state st) {
+  std::uint32_t const slot = chunk_slots[blockIdx.x];
+  float* row = logits + blockIdx.x * vocab;
+  ipo::loss::detail::thread_row_gradient(
+      row, row, vocab, static_cast<std::size_t>(st.slot_target[slot]), st.slot_max[slot],
+      st.slot_log_sum[slot], st.sequence_scale[slot / seq_len], threadIdx.x, Block);
+}
+
 } // namespace ipo::loss::cuda::detail

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "ipo/core/error.hpp"
+#include "ipo/core/matrix_view.hpp"
 #include "ipo/loss/detail/phases.hpp"
 #include "ipo/loss/objectives.hpp"
 #include "ipo/loss/options.hpp"
@@ -205,6 +206,19 @@ void validate_reference(std::span<float const> reference_logps, std::size_t sequ
                      "a finite value");
     }
   }
+}
+
+/// Checks a (hidden, weight, bias) triple of the fused linear variants.
+inline void check_linear(matrix_view<float const> hidden, matrix_view<float const> weight,
+                         std::span<float const> bias, std::string const& prefix, char const* fn) {
+  hidden.validate(fn, prefix + "hidden");
+  weight.validate(fn, prefix + "weight");
+  check_argument(weight.cols() == hidden.cols(), fn, prefix + "weight.cols()", weight.cols(),
+                 "the hidden size (" + std::to_string(hidden.cols()) + ")");
+  check_argument(weight.rows() >= 1, fn, prefix + "weight.rows()", weight.rows(),
+                 "a vocabulary of >= 1");
+  check_argument(bias.empty() || bias.size() == weight.rows(), fn, prefix + "bias.size()",
+                 bias.size(), "0 or the vocabulary size (" + std::to_string(weight.rows()) + ")");
 }
 
 } // namespace ipo::loss::detail
