@@ -6,6 +6,7 @@
 #include "ipo/core/dtype.hpp"
 #include "ipo/core/error.hpp"
 #include "ipo/core/matrix_view.hpp"
+#include "ipo/intervention.hpp"
 #include "ipo/loss.hpp"
 #include "ipo/simd/dispatch.hpp"
 #include "ipo/simd/simd.hpp"
