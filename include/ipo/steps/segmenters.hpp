@@ -131,8 +131,10 @@ inline void split_sentences(std::string_view text, sentence_options const& optio
   for (unsigned char b : std::string_view(".?!\n`")) {
     interesting[b] = true;
   }
+  bool marker_first[256] = {}; // bytes that start some marker
   for (auto const& marker : markers) {
     interesting[static_cast<unsigned char>(marker[0])] = true;
+    marker_first[static_cast<unsigned char>(marker[0])] = true;
   }
   std::size_t start = 0; // where the current sentence began (untrimmed)
   bool in_fence = false, in_code = false;
@@ -172,7 +174,7 @@ inline void split_sentences(std::string_view text, sentence_options const& optio
       ++i;
       continue;
     }
-    if (!markers.empty() && (i == 0 || is_space(text[i - 1]))) {
+    if (marker_first[static_cast<unsigned char>(c)] && (i == 0 || is_space(text[i - 1]))) {
       for (auto const& marker : markers) {
         if (text.substr(i, marker.size()) == marker &&
             (i + marker.size() == n || !is_alpha(text[i + marker.size()]))) {
