@@ -176,8 +176,8 @@ fused_linear_preference_loss(cublasHandle_t handle, matrix_view<float const> hid
       check_cuda(cudaMemcpyAsync(chunk_slots, slots.data(), slots.size() * sizeof(std::uint32_t),
                                  cudaMemcpyHostToDevice, stream),
                  fn);
-      detail::gather_rows_kernel<<<n, 128, 0, stream>>>(hidden.data(), hidden.row_stride(), width,
-                                                        chunk_slots, st, gathered);
+      detail::gather_rows_kernel<128><<<n, 128, 0, stream>>>(hidden.data(), hidden.row_stride(),
+                                                             width, chunk_slots, st, gathered);
       // Row-major logits[n x V] = gathered[n x H] W^T: in column-major terms W^T-op times gathered.
       check_cublas(cublasSgemm(handle, CUBLAS_OP_T, CUBLAS_OP_N, V, n, H, &one, weight.data(),
                                static_cast<int>(weight.row_stride()), gathered, H, &zero, logits,
@@ -205,9 +205,9 @@ fused_linear_preference_loss(cublasHandle_t handle, matrix_view<float const> hid
                                  static_cast<int>(weight.row_stride()), logits, V, &zero,
                                  d_gathered, H),
                      fn);
-        detail::scatter_rows_kernel<<<n, 128, 0, stream>>>(d_gathered, width, chunk_slots, st,
-                                                           gradients.hidden.data(),
-                                                           gradients.hidden.row_stride());
+        detail::scatter_rows_kernel<128><<<n, 128, 0, stream>>>(d_gathered, width, chunk_slots, st,
+                                                                gradients.hidden.data(),
+                                                                gradients.hidden.row_stride());
       }
       if (gradients.weight.data() != nullptr) {
         check_cublas(cublasSgemm(handle, CUBLAS_OP_N, CUBLAS_OP_T, H, V, n, &one, gathered, H,

@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "ipo/loss/detail/pair_plan.hpp"
 #include "ipo/loss/detail/phases.hpp"
 #include "ipo/loss/objectives.hpp"
 #include "ipo/loss/options.hpp"
@@ -114,6 +115,31 @@ __global__ void __launch_bounds__(Block)
   }
 }
 
+/// Pair i's objective (pair_sequences() gives its sides): stores its loss, rewards and its
+/// sequences' scales, and returns its share of the means (zero for a pair with an unscored side).
+template <class O>
+__device__ ipo::loss::detail::pair_sums store_pair(O const& objective, std::size_t i,
+                                                   std::size_t pairs, pair_layout layout,
+                                                   double nll_weight, float const* reference_logps,
+                                                   double counted, device_state const& st) {
+  auto const [c, r] = ipo::loss::detail::pair_sequences(layout, pairs, i);
+  st.pair_loss[i] = st.chosen_reward[i] = st.rejected_reward[i] = 0.0f;
+  if (st.count[c] == 0 || st.count[r] == 0) {
+    return {};
+  }
+  double const ref_c = reference_logps ? reference_logps[c] : 0.0;
+  double const ref_r = reference_logps ? reference_logps[r] : 0.0;
+  auto const v = ipo::loss::detail::evaluate_pair_math(
+      objective, st.sequence_logp[c], st.sequence_logp[r], ref_c, ref_r, st.count[c], st.count[r],
+      nll_weight, counted);
+  st.pair_loss[i] = static_cast<float>(v.loss);
+  st.chosen_reward[i] = static_cast<float>(v.chosen_reward);
+  st.rejected_reward[i] = static_cast<float>(v.rejected_reward);
+  st.sequence_scale[c] = static_cast<float>(v.scale_chosen);
+  st.sequence_scale[r] = static_cast<float>(v.scale_rejected);
+  return ipo::loss::detail::sums_of(v, counted);
+}
+
 /// One block: per-sequence sums (in row order), the objective of every pair, the means.
 template <class O, int Block>
 __global__ void __launch_bounds__(Block)
@@ -138,8 +164,7 @@ __global__ void __launch_bounds__(Block)
   }
   int mine = 0;
   for (std::size_t i = threadIdx.x; i < pairs; i += Block) {
-    std::size_t const c = layout == pair_layout::concatenated ? i : 2 * i;
-    std::size_t const r = layout == pair_layout::concatenated ? pairs + i : 2 * i + 1;
+    auto const [c, r] = ipo::loss::detail::pair_sequences(layout, pairs, i);
     bool const both = st.count[c] > 0 && st.count[r] > 0;
     mine += both ? 1 : 0;
     if (!both && !skip_empty) {
@@ -154,23 +179,7 @@ __global__ void __launch_bounds__(Block)
   __syncthreads();
   ipo::loss::detail::pair_sums partial;
   for (std::size_t i = threadIdx.x; i < pairs; i += Block) {
-    std::size_t const c = layout == pair_layout::concatenated ? i : 2 * i;
-    std::size_t const r = layout == pair_layout::concatenated ? pairs + i : 2 * i + 1;
-    st.pair_loss[i] = st.chosen_reward[i] = st.rejected_reward[i] = 0.0f;
-    if (st.count[c] == 0 || st.count[r] == 0) {
-      continue;
-    }
-    double const ref_c = reference_logps ? reference_logps[c] : 0.0;
-    double const ref_r = reference_logps ? reference_logps[r] : 0.0;
-    auto const v = ipo::loss::detail::evaluate_pair_math(
-        objective, st.sequence_logp[c], st.sequence_logp[r], ref_c, ref_r, st.count[c], st.count[r],
-        nll_weight, counted);
-    st.pair_loss[i] = static_cast<float>(v.loss);
-    st.chosen_reward[i] = static_cast<float>(v.chosen_reward);
-    st.rejected_reward[i] = static_cast<float>(v.rejected_reward);
-    st.sequence_scale[c] = static_cast<float>(v.scale_chosen);
-    st.sequence_scale[r] = static_cast<float>(v.scale_rejected);
-    partial += ipo::loss::detail::sums_of(v, counted);
+    partial += store_pair(objective, i, pairs, layout, nll_weight, reference_logps, counted, st);
   }
   __syncthreads(); // temp is reused
   ipo::loss::detail::pair_sums const sums =
@@ -209,23 +218,25 @@ __global__ void __launch_bounds__(Block)
 
 /// Block per chunk row k: copies hidden row slot_row[chunk_slots[k]] into gathered row k.
 /// Traffic: n * H reads and writes.
-__global__ void gather_rows_kernel(float const* hidden, std::size_t stride, std::size_t width,
-                                   std::uint32_t const* chunk_slots, device_state st,
-                                   float* gathered) {
+template <int Block> // a template, so that every .cu file may include this header (no ODR clash)
+__global__ void __launch_bounds__(Block)
+    gather_rows_kernel(float const* hidden, std::size_t stride, std::size_t width,
+                       std::uint32_t const* chunk_slots, device_state st, float* gathered) {
   std::size_t const k = blockIdx.x;
   float const* src = hidden + static_cast<std::size_t>(st.slot_row[chunk_slots[k]]) * stride;
-  for (std::size_t j = threadIdx.x; j < width; j += blockDim.x) {
+  for (std::size_t j = threadIdx.x; j < width; j += Block) {
     gathered[k * width + j] = src[j];
   }
 }
 
 /// Block per chunk row k: writes gathered gradient row k to its hidden row. n * H traffic.
-__global__ void scatter_rows_kernel(float const* gathered, std::size_t width,
-                                    std::uint32_t const* chunk_slots, device_state st,
-                                    float* d_hidden, std::size_t stride) {
+template <int Block>
+__global__ void __launch_bounds__(Block)
+    scatter_rows_kernel(float const* gathered, std::size_t width, std::uint32_t const* chunk_slots,
+                        device_state st, float* d_hidden, std::size_t stride) {
   std::size_t const k = blockIdx.x;
   float* dst = d_hidden + static_cast<std::size_t>(st.slot_row[chunk_slots[k]]) * stride;
-  for (std::size_t j = threadIdx.x; j < width; j += blockDim.x) {
+  for (std::size_t j = threadIdx.x; j < width; j += Block) {
     dst[j] = gathered[k * width + j];
   }
 }
@@ -263,8 +274,7 @@ __global__ void __launch_bounds__(Block)
   if (threadIdx.x == 0) {
     int total = 0;
     for (std::size_t i = 0; i < pairs; ++i) {
-      std::size_t const c = layout == pair_layout::concatenated ? i : 2 * i;
-      std::size_t const r = layout == pair_layout::concatenated ? pairs + i : 2 * i + 1;
+      auto const [c, r] = ipo::loss::detail::pair_sequences(layout, pairs, i);
       total += st.count[c] > 0 && st.count[r] > 0 ? 1 : 0;
     }
     counted = total;
@@ -272,8 +282,7 @@ __global__ void __launch_bounds__(Block)
   }
   __syncthreads();
   for (std::size_t i = first + threadIdx.x; i < last; i += Block) {
-    std::size_t const c = layout == pair_layout::concatenated ? i : 2 * i;
-    std::size_t const r = layout == pair_layout::concatenated ? pairs + i : 2 * i + 1;
+    auto const [c, r] = ipo::loss::detail::pair_sequences(layout, pairs, i);
     std::size_t const sides[2] = {c, r};
     for (std::size_t s : sides) {
       double sum = 0;
@@ -283,25 +292,10 @@ __global__ void __launch_bounds__(Block)
       st.sequence_logp[s] = sum;
       st.sequence_scale[s] = 0.0f;
     }
-    per_pair[i] = ipo::loss::detail::pair_sums{};
-    st.pair_loss[i] = st.chosen_reward[i] = st.rejected_reward[i] = 0.0f;
-    if (st.count[c] == 0 || st.count[r] == 0) {
-      if (!skip_empty) {
-        atomicMin(st.first_empty_pair, static_cast<unsigned long long>(i) + 1ull);
-      }
-      continue;
+    if ((st.count[c] == 0 || st.count[r] == 0) && !skip_empty) {
+      atomicMin(st.first_empty_pair, static_cast<unsigned long long>(i) + 1ull);
     }
-    double const ref_c = reference_logps ? reference_logps[c] : 0.0;
-    double const ref_r = reference_logps ? reference_logps[r] : 0.0;
-    auto const v = ipo::loss::detail::evaluate_pair_math(
-        objective, st.sequence_logp[c], st.sequence_logp[r], ref_c, ref_r, st.count[c], st.count[r],
-        nll_weight, counted);
-    st.pair_loss[i] = static_cast<float>(v.loss);
-    st.chosen_reward[i] = static_cast<float>(v.chosen_reward);
-    st.rejected_reward[i] = static_cast<float>(v.rejected_reward);
-    st.sequence_scale[c] = static_cast<float>(v.scale_chosen);
-    st.sequence_scale[r] = static_cast<float>(v.scale_rejected);
-    per_pair[i] = ipo::loss::detail::sums_of(v, counted);
+    per_pair[i] = store_pair(objective, i, pairs, layout, nll_weight, reference_logps, counted, st);
   }
 }
 

@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 
+#include "ipo/config.hpp"
 #include "ipo/core/error.hpp"
 #include "ipo/core/matrix_view.hpp"
 #include "ipo/loss/detail/phases.hpp"
@@ -23,7 +24,8 @@ struct pair_index {
   std::size_t rejected;
 };
 
-inline pair_index pair_sequences(pair_layout layout, std::size_t pairs, std::size_t i) noexcept {
+IPO_HOST_DEVICE inline pair_index pair_sequences(pair_layout layout, std::size_t pairs,
+                                                 std::size_t i) noexcept {
   return layout == pair_layout::concatenated ? pair_index{i, pairs + i}
                                              : pair_index{2 * i, 2 * i + 1};
 }
