@@ -96,23 +96,27 @@ double copy_seconds(std::size_t bytes, unsigned threads) {
 // (its row sum, then grad - exp(out) * sum) with the saved output, and writes d(logits) (here
 // over the same buffer, to fit the 24 GiB machine; the traffic is the same). Vectorised by
 // Eigen, parallel over rows like a framework's CPU kernels.
-void eager(std::vector<float> const& logits, std::vector<std::int64_t> const& labels, std::vector<float> const& ref,
-           std::size_t vocab, unsigned threads, std::vector<float>& log_softmax, std::vector<float>& grad) {
+void eager(std::vector<float> const& logits, std::vector<std::int64_t> const& labels,
+           std::vector<float> const& ref, std::size_t vocab, unsigned threads,
+           std::vector<float>& log_softmax, std::vector<float>& grad) {
   using rows_t = Eigen::Array<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   auto const V = static_cast<Eigen::Index>(vocab);
   Eigen::Map<rows_t const> x(logits.data(), kRows, V);
   Eigen::Map<rows_t> ls(log_softmax.data(), kRows, V);
   Eigen::Map<rows_t> g(grad.data(), kRows, V);
-  L::detail::parallel_for(kRows, threads, 1, [&](std::size_t b, std::size_t e) { // log_softmax forward
-    for (std::size_t r = b; r < e; ++r) {
-      auto const row = x.row(static_cast<Eigen::Index>(r));
-      float const m = row.maxCoeff();
-      float const lse = m + std::log((row - m).exp().sum());
-      ls.row(static_cast<Eigen::Index>(r)) = row - lse;
-    }
-  });
+  L::detail::parallel_for(kRows, threads, 1,
+                          [&](std::size_t b, std::size_t e) { // log_softmax forward
+                            for (std::size_t r = b; r < e; ++r) {
+                              auto const row = x.row(static_cast<Eigen::Index>(r));
+                              float const m = row.maxCoeff();
+                              float const lse = m + std::log((row - m).exp().sum());
+                              ls.row(static_cast<Eigen::Index>(r)) = row - lse;
+                            }
+                          });
   std::vector<double> logp(2 * kPairs, 0.0); // gather + sum
-  auto const scored = [&](std::size_t r) { return r % kSeqLen + 1 < kSeqLen && labels[r + 1] != -100; };
+  auto const scored = [&](std::size_t r) {
+    return r % kSeqLen + 1 < kSeqLen && labels[r + 1] != -100;
+  };
   for (std::size_t r = 0; r < kRows; ++r) {
     if (scored(r)) {
       logp[r / kSeqLen] += ls(static_cast<Eigen::Index>(r), labels[r + 1]);
@@ -133,13 +137,14 @@ void eager(std::vector<float> const& logits, std::vector<std::int64_t> const& la
       }
     }
   });
-  L::detail::parallel_for(kRows, threads, 1, [&](std::size_t b, std::size_t e) { // LogSoftmaxBackward
-    for (std::size_t r = b; r < e; ++r) {
-      auto grad_row = g.row(static_cast<Eigen::Index>(r));
-      float const sum = grad_row.sum();
-      grad_row = grad_row - ls.row(static_cast<Eigen::Index>(r)).exp() * sum;
-    }
-  });
+  L::detail::parallel_for(
+      kRows, threads, 1, [&](std::size_t b, std::size_t e) { // LogSoftmaxBackward
+        for (std::size_t r = b; r < e; ++r) {
+          auto grad_row = g.row(static_cast<Eigen::Index>(r));
+          float const sum = grad_row.sum();
+          grad_row = grad_row - ls.row(static_cast<Eigen::Index>(r)).exp() * sum;
+        }
+      });
 }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {

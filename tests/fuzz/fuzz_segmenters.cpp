@@ -7,28 +7,12 @@
 #include <string_view>
 #include <vector>
 
+#include "../text/segment_invariant.hpp"
+
 namespace {
-bool space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
 void check(std::string_view text, std::vector<ipo::byte_span> const& spans) {
-  std::size_t cursor = 0;
-  for (auto s : spans) {
-    if (s.begin < cursor || s.end <= s.begin || s.end > text.size() || space(text[s.begin]) ||
-        space(text[s.end - 1])) {
-      std::abort();
-    }
-    for (std::size_t k = cursor; k < s.begin; ++k) {
-      if (!space(text[k])) {
-        std::abort();
-      }
-    }
-    cursor = s.end;
-  }
-  for (std::size_t k = cursor; k < text.size(); ++k) {
-    if (!space(text[k])) {
-      std::abort();
-    }
+  if (segment_invariant::violation(text, spans) != nullptr) {
+    std::abort();
   }
 }
 } // namespace

@@ -1,5 +1,7 @@
 #include "ipo/steps/segmenters.hpp"
 
+#include "segment_invariant.hpp"
+
 #include <doctest/doctest.h>
 
 #include <random>
@@ -24,28 +26,10 @@ std::vector<std::string> split(S const& segmenter, std::string const& text) {
   return texts_of(text, spans);
 }
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-// The invariant every segmenter keeps: spans in order, disjoint, non-empty, trimmed, and only
-// white space between and around them.
 void check_invariant(std::string const& text, std::vector<ipo::byte_span> const& spans) {
-  std::size_t cursor = 0;
-  for (auto s : spans) {
-    REQUIRE(s.begin >= cursor);
-    REQUIRE(s.end > s.begin);
-    REQUIRE(s.end <= text.size());
-    REQUIRE_FALSE(is_space(text[s.begin]));
-    REQUIRE_FALSE(is_space(text[s.end - 1]));
-    for (std::size_t k = cursor; k < s.begin; ++k) {
-      REQUIRE(is_space(text[k]));
-    }
-    cursor = s.end;
-  }
-  for (std::size_t k = cursor; k < text.size(); ++k) {
-    REQUIRE(is_space(text[k]));
-  }
+  char const* const problem = segment_invariant::violation(text, spans);
+  INFO((problem ? problem : ""));
+  REQUIRE(problem == nullptr);
 }
 
 } // namespace
