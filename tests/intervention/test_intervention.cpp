@@ -267,6 +267,27 @@ TEST_CASE("Algorithm 1 driver with a scripted generator") {
   CHECK(second.shared_prefix.find("SECOND TRIGGER") != std::string::npos);
 }
 
+TEST_CASE("the driver with a user-written detector that always finds a cue") {
+  // every_third_step flags step 2 of any trace with more than two steps; a continuation then
+  // always has a "cue", so nothing becomes a pair and every attempt moves on: by hand, one
+  // trace x 2 triggers = 2 attempts per round, 0 pairs, for each of the 3 rounds.
+  std::vector<ipo::reasoning_trace> const traces = {
+      {"t", "p", "One step here. Two steps here. Three steps here."}};
+  ipo::trigger_bank const bank({"First trigger sentence.", "Second trigger sentence."});
+  scripted_generator generator;
+  ipo::pair_building_options options;
+  options.rounds = 3;
+  auto const result = ipo::build_preference_pairs(std::span<ipo::reasoning_trace const>(traces),
+                                                  ipo::sentence_segmenter{}, every_third_step{},
+                                                  generator, bank, options);
+  CHECK(result.pairs.empty());
+  REQUIRE(result.rounds.size() == 3);
+  for (auto const& round : result.rounds) {
+    CHECK(round.attempted == 2);
+    CHECK(round.with_cue == 2);
+  }
+}
+
 namespace {
 struct position_generator { // a continuation reveals how much of the prefix it saw
   void generate(std::span<ipo::generation_request const> requests, std::vector<std::string>& out) {
