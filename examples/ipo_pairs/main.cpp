@@ -320,6 +320,9 @@ int run_join(std::string const& in, std::string const& continuations, std::strin
   line_reader reader(continuations);
   atomic_writer writer(out);
   std::size_t with_cue = 0;
+  std::string cached_id;
+  trace_line cached;
+  detection cached_detection;
   std::size_t const skipped = for_each_line(reader, o, "join", [&](std::string const& line) {
     json c;
     try {
@@ -345,12 +348,18 @@ int run_join(std::string const& in, std::string const& continuations, std::strin
     if (found == where.end()) {
       throw line_error("no trace with id \"" + id + "\" in " + in);
     }
-    traces.clear();
-    traces.seekg(static_cast<std::streamoff>(found->second.first));
-    std::string trace_text;
-    std::getline(traces, trace_text);
-    trace_line const t = parse_trace(trace_text, found->second.second + 1, o);
-    detection const d = detect(detector, t.reasoning());
+    // Continuations of one trace usually follow each other: parse and detect it once.
+    if (cached_id != id) {
+      traces.clear();
+      traces.seekg(static_cast<std::streamoff>(found->second.first));
+      std::string trace_text;
+      std::getline(traces, trace_text);
+      cached = parse_trace(trace_text, found->second.second + 1, o);
+      cached_detection = detect(detector, cached.reasoning());
+      cached_id = id;
+    }
+    trace_line const& t = cached;
+    detection const& d = cached_detection;
     if (!d.first) {
       throw line_error("trace \"" + id +
                        "\" has no compliance step, so it was never intervened on");

@@ -220,16 +220,16 @@ private:
   /// Frequent English 4-grams (inside common words such as "should", "about", "think"): a
   /// window among them makes a poor anchor, since it hits every few hundred bytes of prose.
   static bool is_common_window(std::string_view w) noexcept {
+    // Windows are 4 plain bytes, so only 4-letter entries can ever match.
     static constexpr std::string_view common[] = {
-        "tion", "ould",  "woul", "shou", "coul", "houl", "ther", "that", "with", "ment",  "ight",
-        "ever", "here",  "nder", "ally", "ting", "thin", "hink", "abou", "bout", "need",  "ause",
-        "this", "have",  "from", "they", "were", "will", "what", "when", "your", "which", "hich",
-        "whic", "there", "heir", "thei", "some", "them", "then", "than", "been", "more",  "make",
-        "like", "just",  "into", "only", "also", "over", "such", "even", "most", "othe",  "first",
-        "firs", "irst",  "user", "ing ", "ings", "ions", "able", "ance", "ence", "ough",  "ring",
-        "self", "tive",  "ativ", "ctio", "ecti", "atio", "ally", "ower", "very", "know",  "want",
-        "wher", "here",  "help", "give", "thes", "hese", "thos", "hose", "each", "much",  "many",
-        "well", "back",  "time"};
+        "tion", "ould", "woul", "shou", "coul", "houl", "ther", "that", "with", "ment", "ight",
+        "ever", "here", "nder", "ally", "ting", "thin", "hink", "abou", "bout", "need", "ause",
+        "this", "have", "from", "they", "were", "will", "what", "when", "your", "hich", "whic",
+        "heir", "thei", "some", "them", "then", "than", "been", "more", "make", "like", "just",
+        "into", "only", "also", "over", "such", "even", "most", "othe", "firs", "irst", "user",
+        "ings", "ions", "able", "ance", "ence", "ough", "ring", "self", "tive", "ativ", "ctio",
+        "ecti", "atio", "ower", "very", "know", "want", "wher", "help", "give", "thes", "hese",
+        "thos", "hose", "each", "much", "many", "well", "back", "time"};
     for (auto const c : common) {
       if (c == w) {
         return true;
