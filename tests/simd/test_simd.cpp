@@ -12,6 +12,22 @@
 
 namespace {
 
+// to_bitmask on lanes of type T: set where the lane holds 5 rather than 1.
+template <class T, class A>
+void check_lane_bitmask() {
+  using batch = xsimd::batch<T, A>;
+  alignas(A::alignment()) T lane_values[batch::size];
+  for (int pattern = 0; pattern < 4; ++pattern) {
+    std::uint64_t expected = 0;
+    for (std::size_t i = 0; i < batch::size; ++i) {
+      bool const set = (i * 7 + static_cast<std::size_t>(pattern)) % 3 == 0;
+      lane_values[i] = set ? T(5) : T(1);
+      expected |= static_cast<std::uint64_t>(set) << i;
+    }
+    CHECK(ipo::simd::to_bitmask(batch::load_aligned(lane_values) > batch(T(2))) == expected);
+  }
+}
+
 // Checks the version-independent helpers on architecture A against plain loops.
 template <class A>
 void check_reductions_on() {
@@ -49,6 +65,11 @@ void check_reductions_on() {
     expected |= static_cast<std::uint64_t>(text[i] == 'a') << i;
   }
   CHECK(ipo::simd::to_bitmask(bytes::load_aligned(text) == bytes(std::uint8_t('a'))) == expected);
+  // 2-, 4- and 8-byte integer lanes and double lanes (xsimd 8 reads each from the register).
+  check_lane_bitmask<std::uint16_t, A>();
+  check_lane_bitmask<std::uint32_t, A>();
+  check_lane_bitmask<std::uint64_t, A>();
+  check_lane_bitmask<double, A>();
 }
 
 } // namespace

@@ -179,6 +179,72 @@ TEST_CASE("random and adversarial inputs: every path equals the naive reference"
   }
 }
 
+TEST_CASE("long phrases in texts made of their mutated copies: every path equals the naive "
+          "reference") {
+  // Phrases of up to 14 characters anchor on 8-character windows that span spaces, quotes and
+  // dashes; the texts repeat them with white-space runs, typographic forms and case changed,
+  // so the anchors are crossed by irregular characters at every offset and at block edges.
+  std::mt19937 rng(43);
+  std::string const letters = "abcdeh";
+  std::string const joiners = " '-\"";
+  auto random_phrase = [&] {
+    std::string p;
+    for (std::size_t k = 0, length = 1 + rng() % 14; k < length; ++k) {
+      p += rng() % 4 == 0 ? joiners[rng() % joiners.size()] : letters[rng() % letters.size()];
+    }
+    return p;
+  };
+  auto mutate = [&](std::string const& phrase) {
+    std::string out;
+    for (char const c : phrase) {
+      switch (rng() % 4 != 0 ? c : '\0') {
+      case ' ':
+        out += std::vector<std::string>{"  ", "\n", "\t ", "\r\n", " \n\n"}[rng() % 5];
+        break;
+      case '\'':
+        out += rng() % 2 ? "\xE2\x80\x99" : "\xE2\x80\x98";
+        break;
+      case '"':
+        out += rng() % 2 ? "\xE2\x80\x9C" : "\xE2\x80\x9D";
+        break;
+      case '-':
+        out += rng() % 2 ? "\xE2\x80\x94" : "\xE2\x80\x93";
+        break;
+      default:
+        out += rng() % 5 == 0 && c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c;
+      }
+    }
+    return out;
+  };
+  for (int trial = 0; trial < 150; ++trial) {
+    ipo::lexicon lex;
+    std::vector<std::string> phrases;
+    for (std::size_t k = 0, count = 1 + rng() % 12; k < count; ++k) {
+      std::string const p = random_phrase();
+      if (ipo::canonical_phrase(p).empty() || lex.find(p) != lex.size()) {
+        continue;
+      }
+      lex.add({p, ipo::cue_kind::compliance, 1.0f, rng() % 2 == 0});
+      phrases.push_back(p);
+    }
+    if (lex.size() == 0) {
+      continue;
+    }
+    ipo::phrase_matcher const m(lex);
+    auto const naive = naive_of(lex);
+    for (std::size_t length : {10u, 70u, 150u, 400u}) {
+      std::string text;
+      while (text.size() < length) {
+        text += rng() % 3 == 0 ? std::string(1, letters[rng() % letters.size()])
+                               : mutate(phrases[rng() % phrases.size()]);
+        text += std::vector<std::string>{"", " ", "  ", "\n", "-"}[rng() % 5];
+      }
+      CAPTURE(text);
+      check_all_paths(m, naive.run(text), text);
+    }
+  }
+}
+
 TEST_CASE("overlapping phrases, shared prefixes, matches at buffer ends") {
   ipo::lexicon lex;
   for (std::string p : {"ab", "abab", "b a", "ba", "a", "aba"}) {

@@ -31,6 +31,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -39,6 +40,7 @@
 
 #include "ipo/core/byte_span.hpp"
 #include "ipo/core/error.hpp"
+#include "ipo/cues/detail/window_filter_avx512.hpp"
 #include "ipo/cues/lexicon.hpp"
 #include "ipo/simd/dispatch.hpp"
 #include "ipo/simd/simd.hpp"
@@ -107,7 +109,7 @@ public:
                    lex.size(), "fewer than 2^31 phrases");
     phrases_.reserve(lex.size());
     for (auto const& entry : lex.entries()) {
-      phrases_.push_back(compile(canonical_phrase(entry.phrase), entry.whole_word));
+      phrases_.push_back({canonical_phrase(entry.phrase), entry.whole_word});
     }
     build_tables();
   }
@@ -115,6 +117,10 @@ public:
   std::size_t size() const noexcept { return phrases_.size(); }
   /// The canonical form of phrase `id` (what it is matched as).
   std::string const& canonical(std::size_t id) const noexcept { return phrases_[id].text; }
+  /// The anchor of phrase `id`: the canonical window the filter looks for (diagnostics).
+  std::string_view anchor(std::size_t id) const noexcept {
+    return std::string_view(phrases_[id].text).substr(phrases_[id].anchor, phrases_[id].length);
+  }
 
   /// Every match in `text`, in text order, written to `out` (cleared first); the best
   /// available architecture is chosen at run time.
@@ -125,6 +131,9 @@ public:
 
   /// The scan on one architecture (simd::scalar or any xsimd architecture); appends to `out`
   /// and sorts what it appended. Public so that tests can run every path.
+  ///
+  /// Memory traffic: the text is read once (each byte by a few overlapping loads), plus one
+  /// 8 KiB bit table per active anchor length, which stays in L1.
   template <class Arch>
   void scan(Arch, std::string_view text, std::vector<cue_match>& out) const {
     auto const* data = reinterpret_cast<unsigned char const*>(text.data());
@@ -133,45 +142,95 @@ public:
     std::size_t i = 0;
     if constexpr (!std::is_same_v<Arch, simd::scalar>) {
       using words = xsimd::batch<std::uint32_t, Arch>;
+      using bytes = xsimd::batch<std::uint8_t, Arch>;
       constexpr std::size_t W = words::size;
-      words const fold(0x20202020u), multiplier(kHashMultiplier), low5(31u), one(1u), zero(0u);
-      // Step of 4W positions: the window at i + 4k + m is lane k of the load at i + m. Each
-      // active table's bit is fetched for all lanes with one gather; only positions with a set
-      // bit go on to the scalar check.
-      for (; i + 4 * W + 3 <= n; i += 4 * W) {
+      constexpr std::size_t block = 4 * W; // positions per step, also the bytes of one batch
+      static_assert(block == bytes::size && block <= 64);
+      words const fold(0x20202020u), first_multiplier(kMultiplier1),
+          second_multiplier(kMultiplier2), low5(31u), one(1u), zero(0u);
+      bool const with_events = !event_slots_.empty();
+      std::uint64_t previous_space = 0; // whether the byte before the block is white space
+#if defined(__AVX512BW__)
+      std::optional<detail::window_filter_avx512> in_registers;
+      if constexpr (std::is_base_of_v<xsimd::avx512bw, Arch>) {
+        if (filter_.usable) {
+          in_registers.emplace(filter_);
+        }
+      }
+#endif
+      // Step of `block` positions: the window at i + 4k + m is lane k of the loads at i + m
+      // (its first 4 bytes) and i + m + 4 (the next 4). Each active table's bit is fetched for
+      // all lanes with one gather; only positions with a set bit go on to the scalar check.
+      for (; i + block + 8 <= n; i += block) {
+        if (with_events) {
+          bytes const b = bytes::load_unaligned(data + i);
+          std::uint64_t const space = simd::to_bitmask(b == bytes(std::uint8_t(' ')));
+          std::uint64_t const white =
+              space | simd::to_bitmask((b - bytes(std::uint8_t('\t'))) < bytes(std::uint8_t(5)));
+          std::uint64_t const before = (white << 1) | previous_space;
+          std::uint64_t const after =
+              (white >> 1) | (std::uint64_t{detail::is_text_space(data[i + block])} << (block - 1));
+          // Starts of irregular white-space runs (not a single ' ') and possible typographic
+          // forms; is_event() confirms each.
+          std::uint64_t events = (white & ~before & (~space | after)) |
+                                 simd::to_bitmask(b == bytes(std::uint8_t(0xE2)));
+          previous_space = (white >> (block - 1)) & 1u;
+          for (; events != 0; events &= events - 1) {
+            std::size_t const position = i + static_cast<std::size_t>(std::countr_zero(events));
+            if (is_event(data, n, position)) [[unlikely]] {
+              check_event(data, n, position, out);
+            }
+          }
+        }
+#if defined(__AVX512BW__)
+        if constexpr (std::is_base_of_v<xsimd::avx512bw, Arch>) {
+          if (in_registers) {
+            for (std::size_t parity = 0; parity < 2; ++parity) {
+              for (std::uint64_t lanes = in_registers->candidates(data + i + parity); lanes != 0;
+                   lanes &= lanes - 1) {
+                check_position(data, n,
+                               i + 2 * static_cast<std::size_t>(std::countr_zero(lanes)) + parity,
+                               out);
+              }
+            }
+            continue;
+          }
+        }
+#endif
         for (std::size_t m = 0; m < 4; ++m) {
-          words const folded =
+          words const low =
               words::load_unaligned(reinterpret_cast<std::uint32_t const*>(data + i + m)) | fold;
+          words const product = low * first_multiplier;
+          words high_term = zero;
+          if (long_anchors_) {
+            high_term =
+                (words::load_unaligned(reinterpret_cast<std::uint32_t const*>(data + i + m + 4)) |
+                 fold) *
+                second_multiplier;
+          }
           words hit = zero;
           for (std::uint8_t const k : active_) {
             table const& t = tables_[k];
-            words const h = ((folded & words(t.mask)) * multiplier) >> 16;
-            words const word = words::gather(t.bits.data(), h >> 5);
+            words const h = t.length == 8   ? (product + high_term) >> 16
+                            : t.length == 4 ? product >> 16
+                                            : ((low & words(t.low_mask)) * first_multiplier) >> 16;
+            words const word = simd::gather(t.bits.data(), h >> 5);
             hit = hit | ((word >> (h & low5)) & one);
           }
           for (std::uint64_t lanes = simd::to_bitmask(hit != zero); lanes != 0;
                lanes &= lanes - 1) {
-            std::size_t const position =
-                i + 4 * static_cast<std::size_t>(std::countr_zero(lanes)) + m;
-            std::uint32_t window;
-            std::memcpy(&window, data + position, 4);
-            check_position(data, n, position, from_little_endian(window) | 0x20202020u, out, false);
-          }
-          if (!unanchored_.empty()) {
-            for (std::size_t lane = 0; lane < W; ++lane) {
-              check_unanchored(data, n, i + 4 * lane + m, out);
-            }
+            check_position(data, n, i + 4 * static_cast<std::size_t>(std::countr_zero(lanes)) + m,
+                           out);
           }
         }
       }
     }
-    for (; i + 4 <= n; ++i) { // an unaligned 4-byte load while one fits
-      std::uint32_t window;
-      std::memcpy(&window, data + i, 4);
-      check_position(data, n, i, from_little_endian(window) | 0x20202020u, out);
-    }
+    bool const with_events = !event_slots_.empty();
     for (; i < n; ++i) {
-      check_position(data, n, i, window_at(data, n, i) | 0x20202020u, out);
+      if (with_events && is_event(data, n, i)) [[unlikely]] {
+        check_event(data, n, i, out);
+      }
+      check_position(data, n, i, out);
     }
     std::sort(out.begin() + static_cast<std::ptrdiff_t>(first_new), out.end(),
               [](cue_match const& a, cue_match const& b) {
@@ -184,43 +243,62 @@ public:
   using matcher_archs = simd::compiled_archs;
 
 private:
-  static constexpr std::uint32_t kHashMultiplier = 0x9E3779B1u;
+  static constexpr std::uint32_t kMultiplier1 = 0x9E3779B1u;
+  static constexpr std::uint32_t kMultiplier2 = 0x85EBCA77u;
+  static constexpr std::uint32_t kFold = 0x20202020u;
+  // Anchor lengths, one table each: phrases of 8 or more characters are anchored on 8.
+  static constexpr std::array<std::uint32_t, 5> kLengths = {8, 4, 3, 2, 1};
 
   struct compiled {
     std::string text; // canonical phrase
     bool whole_word;
-    std::uint32_t anchor;        // offset of the anchor in `text`
-    std::uint32_t anchor_length; // 1..4 bytes; 0 for a phrase without a plain character
+    std::uint32_t anchor = 0; // offset of the anchor window in `text`
+    std::uint32_t length = 0; // its length, one of kLengths
   };
-  // Phrases anchored on windows of one length: a 64 Ki-bit table and CSR lists by hash.
+  // An anchor as the exact check sees it: a text window w (little-endian) holds the anchor
+  // when ((w | letters) & mask) == bytes.
+  struct anchor_entry {
+    std::uint64_t bytes;   // the canonical anchor, zero past its length
+    std::uint64_t letters; // 0x20 in each byte that holds a letter (either case matches)
+    std::uint64_t mask;    // 0xFF in each byte of the anchor
+    std::uint32_t phrase;
+  };
+  // The anchors of one length: a 64 Ki-bit table of their hashes and CSR lists by hash.
   struct table {
-    std::uint32_t mask = 0;          // keeps the anchor's bytes of a 4-byte little-endian window
+    std::uint32_t length = 0;
+    std::uint32_t low_mask = 0;      // the bytes of the first 4-byte word that are hashed
     std::vector<std::uint32_t> bits; // 65536 bits
     std::vector<std::uint32_t> offsets;
-    std::vector<std::uint32_t> ids;
+    std::vector<anchor_entry> entries;
+  };
+  // An (anchor length, character offset) pair at which some anchor holds a space, quote,
+  // apostrophe or dash: where an irregular text character can sit inside an anchor window.
+  struct event_slot {
+    std::uint8_t table;
+    std::uint8_t offset;
   };
 
-  static bool is_plain(char c) noexcept { return c != ' ' && !detail::has_typographic_form(c); }
-
-  static compiled compile(std::string text, bool whole_word) {
-    return {std::move(text), whole_word, 0, 0}; // the anchor is chosen by choose_anchors()
+  static bool is_plain(char c) noexcept {
+    return c != ' ' && !detail::has_typographic_form(c);
   }
 
-  /// How unlikely a byte is in English text: -log2 of its letter frequency; other bytes count
-  /// as fairly rare.
+  /// How unlikely a canonical character is in English text: -log2 of its frequency; other
+  /// bytes count as fairly rare.
   static double rarity(unsigned char c) noexcept {
     static constexpr double per_mille[26] = {82, 15, 28, 43, 127, 22, 20, 61, 70, 2,  8, 40, 24,
                                              67, 75, 19, 1,  60,  63, 91, 28, 10, 24, 2, 20, 1};
     if (c >= 'a' && c <= 'z') {
       return -std::log2(per_mille[c - 'a'] / 1000.0);
     }
+    if (c == ' ') {
+      return 2.5; // about one character in six
+    }
     return c == '.' || c == ',' ? 4.0 : 6.0;
   }
 
   /// Frequent English 4-grams (inside common words such as "should", "about", "think"): a
-  /// window among them makes a poor anchor, since it hits every few hundred bytes of prose.
+  /// 4-character anchor among them hits every few hundred bytes of prose.
   static bool is_common_window(std::string_view w) noexcept {
-    // Windows are 4 plain bytes, so only 4-letter entries can ever match.
     static constexpr std::string_view common[] = {
         "tion", "ould", "woul", "shou", "coul", "houl", "ther", "that", "with", "ment", "ight",
         "ever", "here", "nder", "ally", "ting", "thin", "hink", "abou", "bout", "need", "ause",
@@ -229,7 +307,8 @@ private:
         "into", "only", "also", "over", "such", "even", "most", "othe", "firs", "irst", "user",
         "ings", "ions", "able", "ance", "ence", "ough", "ring", "self", "tive", "ativ", "ctio",
         "ecti", "atio", "ower", "very", "know", "want", "wher", "help", "give", "thes", "hese",
-        "thos", "hose", "each", "much", "many", "well", "back", "time"};
+        "thos", "hose", "each", "much", "many", "well", "back", "time", "the ", " the", "and ",
+        " and", "ing ", " to ", "e th", "d th", " of ", "s th"};
     for (auto const c : common) {
       if (c == w) {
         return true;
@@ -238,165 +317,283 @@ private:
     return false;
   }
 
-  /// Picks each phrase's anchor: among the windows of up to 4 bytes inside its runs of plain
-  /// characters (longest runs first, 4-byte windows whenever a run allows), the one with the
-  /// rarest bytes, penalised by how many phrases already use the same window, so that phrases
-  /// sharing a common word ("should", "think") spread over their rarer words.
+  /// Frequent English words (function words and the verbs of reasoning text): an anchor made
+  /// of them hits often, since every sentence holds some.
+  static bool is_common_word(std::string_view w) noexcept {
+    static constexpr std::string_view common[] = {
+        "a",    "i",      "the",   "to",       "be",    "is",       "it",    "this",  "that",
+        "of",   "and",    "or",    "in",       "on",    "for",      "with",  "as",    "at",
+        "by",   "so",     "if",    "not",      "but",   "me",       "my",    "we",    "you",
+        "they", "them",   "their", "he",       "she",   "an",       "are",   "was",   "were",
+        "been", "should", "would", "could",    "will",  "can",      "have",  "has",   "do",
+        "does", "let",    "make",  "how",      "what",  "about",    "need",  "think", "first",
+        "like", "just",   "also",  "some",     "more",  "here",     "there", "now",   "then",
+        "user", "want",   "wants", "asking",   "ask",   "question", "i'll",  "i'm",   "it's",
+        "from", "into",   "which", "when",     "where", "than",     "other", "way",   "one",
+        "two",  "three",  "maybe", "probably", "sure",  "okay",     "hmm",   "wait"};
+    for (auto const c : common) {
+      if (c == w) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /// Picks each phrase's anchor: the longest window length of kLengths that fits, and among
+  /// its windows that neither begin nor end with a space, the one least likely in English
+  /// text: letter rarities summed, halved inside common words, a bonus for spanning two
+  /// words (word pairs are rarer than words), penalised by how many phrases already use the
+  /// same window (phrases sharing a word spread over their other words).
   void choose_anchors() {
     std::unordered_map<std::string, std::size_t> uses;
+    std::vector<double> weight;
     for (auto& p : phrases_) {
-      std::string const& t = p.text;
-      std::size_t longest = 0;
-      for (std::size_t k = 0; k < t.size();) {
-        if (!is_plain(t[k])) {
-          ++k;
-          continue;
-        }
+      std::string_view const t = p.text;
+      weight.assign(t.size(), 0.0);
+      for (std::size_t k = 0; k < t.size();) { // per character: its rarity, by word
         std::size_t end = k;
-        while (end < t.size() && is_plain(t[end])) {
+        while (end < t.size() && t[end] != ' ') {
           ++end;
         }
-        longest = std::max(longest, end - k);
-        k = end;
-      }
-      if (longest == 0) {
-        p.anchor_length = 0; // no plain character: tried at every position that can start it
-        continue;
-      }
-      std::size_t const length = std::min<std::size_t>(longest, 4);
-      double best_score = -1e300;
-      for (std::size_t k = 0; k + length <= t.size(); ++k) {
-        bool plain = true;
-        double score = 0;
-        for (std::size_t m = 0; m < length && plain; ++m) {
-          plain = is_plain(t[k + m]);
-          score += rarity(static_cast<unsigned char>(t[k + m]));
+        bool const common = is_common_word(t.substr(k, end - k));
+        for (std::size_t c = k; c < end; ++c) {
+          weight[c] = rarity(static_cast<unsigned char>(t[c])) * (common ? 0.5 : 1.0);
         }
-        if (!plain) {
-          continue;
+        if (end < t.size()) {
+          weight[end] = rarity(' ');
         }
-        auto const it = uses.find(t.substr(k, length));
-        score -= 4.0 * static_cast<double>(it == uses.end() ? 0 : it->second);
-        score -= is_common_window(std::string_view(t).substr(k, length)) ? 12.0 : 0.0;
-        if (score > best_score) {
-          best_score = score;
-          p.anchor = static_cast<std::uint32_t>(k);
+        k = end + 1;
+      }
+      for (std::uint32_t const length : kLengths) {
+        double best_score = -1e300;
+        bool found = false;
+        for (std::size_t k = 0; k + length <= t.size(); ++k) {
+          if (t[k] == ' ' || t[k + length - 1] == ' ') {
+            continue;
+          }
+          std::string_view const w = t.substr(k, length);
+          double score = 0;
+          for (std::size_t c = k; c < k + length; ++c) {
+            score += weight[c];
+          }
+          score += w.find(' ') != std::string_view::npos ? 4.0 : 0.0;
+          auto const it = uses.find(std::string(w));
+          score -= 4.0 * static_cast<double>(it == uses.end() ? 0 : it->second);
+          score -= length == 4 && is_common_window(w) ? 12.0 : 0.0;
+          if (score > best_score) {
+            best_score = score;
+            p.anchor = static_cast<std::uint32_t>(k);
+            found = true;
+          }
+        }
+        if (found) { // a phrase is trimmed, so length 1 always finds a window
+          p.length = length;
+          ++uses[std::string(t.substr(p.anchor, length))];
+          break;
         }
       }
-      p.anchor_length = static_cast<std::uint32_t>(length);
-      ++uses[t.substr(p.anchor, length)];
     }
   }
 
-  static std::uint32_t hash(std::uint32_t folded_window) noexcept {
-    return (folded_window * kHashMultiplier) >> 16;
-  }
-
-  static std::uint32_t from_little_endian(std::uint32_t w) noexcept {
+  static std::uint64_t from_little_endian(std::uint64_t w) noexcept {
     if constexpr (std::endian::native == std::endian::big) {
-      return ((w & 0xFFu) << 24) | ((w & 0xFF00u) << 8) | ((w >> 8) & 0xFF00u) | (w >> 24);
+      std::uint64_t r = 0;
+      for (int k = 0; k < 8; ++k) {
+        r = (r << 8) | ((w >> (8 * k)) & 0xFFu);
+      }
+      return r;
     } else {
       return w;
     }
   }
 
-  /// The 4 bytes at i as a little-endian word, zero-padded past the end of the text.
-  static std::uint32_t window_at(unsigned char const* data, std::size_t n, std::size_t i) noexcept {
-    std::uint32_t w = 0;
-    for (std::size_t k = 0; k < 4 && i + k < n; ++k) {
-      w |= static_cast<std::uint32_t>(data[i + k]) << (8 * k);
+  /// The 8 bytes at p as a little-endian word, zero-padded past the end of the text.
+  static std::uint64_t window_at(unsigned char const* data, std::size_t n, std::size_t p) noexcept {
+    if (p + 8 <= n) {
+      std::uint64_t w;
+      std::memcpy(&w, data + p, 8);
+      return from_little_endian(w);
+    }
+    std::uint64_t w = 0;
+    for (std::size_t k = 0; p + k < n && k < 8; ++k) {
+      w |= static_cast<std::uint64_t>(data[p + k]) << (8 * k);
     }
     return w;
   }
 
-  static std::uint32_t anchor_window(compiled const& p) noexcept {
-    std::uint32_t w = 0;
-    for (std::uint32_t k = 0; k < p.anchor_length; ++k) {
-      w |= static_cast<std::uint32_t>(static_cast<unsigned char>(p.text[p.anchor + k])) << (8 * k);
-    }
-    return w;
+  /// The table hash of a window whose two 4-byte words were OR-ed with kFold (a fold that can
+  /// only add false positives; the exact check follows).
+  static std::uint32_t hash(table const& t, std::uint32_t low, std::uint32_t high) noexcept {
+    std::uint32_t const product = (low & t.low_mask) * kMultiplier1;
+    return (t.length == 8 ? product + high * kMultiplier2 : product) >> 16;
+  }
+  static bool has_bit(table const& t, std::uint32_t h) noexcept {
+    return (t.bits[h >> 5] >> (h & 31) & 1u) != 0;
   }
 
   void build_tables() {
     choose_anchors();
-    for (std::uint32_t length = 1; length <= 4; ++length) {
-      tables_[length - 1].mask = length == 4 ? 0xFFFFFFFFu : ((1u << (8 * length)) - 1u);
+    for (std::size_t k = 0; k < kLengths.size(); ++k) {
+      tables_[k].length = kLengths[k];
+      tables_[k].low_mask = kLengths[k] >= 4 ? 0xFFFFFFFFu : (1u << (8 * kLengths[k])) - 1u;
     }
+    auto table_of = [](std::uint32_t length) {
+      return static_cast<std::size_t>(std::find(kLengths.begin(), kLengths.end(), length) -
+                                      kLengths.begin());
+    };
+    std::vector<anchor_entry> anchors(phrases_.size());
+    std::vector<std::uint32_t> hashes(phrases_.size());
     for (std::uint32_t id = 0; id < phrases_.size(); ++id) {
-      if (phrases_[id].anchor_length == 0) {
-        unanchored_.push_back(id);
-        for (unsigned char b : detail::bytes_for(phrases_[id].text[0])) {
-          unanchored_start_[b] = true;
-        }
+      compiled const& p = phrases_[id];
+      anchor_entry& a = anchors[id];
+      a = {0, 0, 0, id};
+      for (std::uint32_t k = 0; k < p.length; ++k) {
+        auto const c = static_cast<unsigned char>(p.text[p.anchor + k]);
+        a.bytes |= std::uint64_t{c} << (8 * k);
+        a.mask |= std::uint64_t{0xFF} << (8 * k);
+        a.letters |= std::uint64_t{c >= 'a' && c <= 'z' ? 0x20u : 0u} << (8 * k);
       }
-    }
-    for (auto const& p : phrases_) {
-      if (p.anchor_length == 0) {
-        continue;
-      }
-      table& t = tables_[p.anchor_length - 1];
+      table& t = tables_[table_of(p.length)];
+      hashes[id] = hash(t, static_cast<std::uint32_t>(a.bytes) | kFold,
+                        static_cast<std::uint32_t>(a.bytes >> 32) | kFold);
       if (t.bits.empty()) {
         t.bits.assign(65536 / 32, 0);
         t.offsets.assign(65537, 0);
       }
-      ++t.offsets[hash(anchor_window(p) | (0x20202020u & t.mask)) + 1];
+      ++t.offsets[hashes[id] + 1];
+      t.bits[hashes[id] >> 5] |= std::uint32_t{1} << (hashes[id] & 31);
     }
-    for (auto& t : tables_) {
+    std::array<std::vector<std::uint32_t>, kLengths.size()> fill;
+    for (std::size_t k = 0; k < kLengths.size(); ++k) {
+      table& t = tables_[k];
       if (t.bits.empty()) {
         continue;
       }
       for (std::size_t h = 0; h < 65536; ++h) {
         t.offsets[h + 1] += t.offsets[h];
       }
-      t.ids.assign(t.offsets.back(), 0);
-    }
-    std::array<std::vector<std::uint32_t>, 4> fill;
-    for (std::size_t k = 0; k < 4; ++k) {
-      if (!tables_[k].bits.empty()) {
-        fill[k].assign(tables_[k].offsets.begin(), tables_[k].offsets.end() - 1);
-      }
+      t.entries.resize(t.offsets.back());
+      fill[k].assign(t.offsets.begin(), t.offsets.end() - 1);
+      active_.push_back(static_cast<std::uint8_t>(k));
+      long_anchors_ = long_anchors_ || t.length == 8;
     }
     for (std::uint32_t id = 0; id < phrases_.size(); ++id) {
-      if (phrases_[id].anchor_length == 0) {
-        continue;
-      }
-      std::size_t const k = phrases_[id].anchor_length - 1;
-      table& t = tables_[k];
-      std::uint32_t const h = hash(anchor_window(phrases_[id]) | (0x20202020u & t.mask));
-      t.bits[h >> 5] |= std::uint32_t{1} << (h & 31);
-      t.ids[fill[k][h]++] = id;
+      std::size_t const k = table_of(phrases_[id].length);
+      tables_[k].entries[fill[k][hashes[id]]++] = anchors[id];
     }
-    for (std::size_t k = 0; k < 4; ++k) {
-      if (!tables_[k].bits.empty()) {
-        active_.push_back(static_cast<std::uint8_t>(k));
-      }
+    std::size_t short_count = 0;
+    for (anchor_entry const& a : anchors) {
+      short_count += a.mask != ~std::uint64_t{0};
     }
-  }
-
-  /// Tests position i, whose 4-byte window folded is `folded`, against every anchor length.
-  IPO_INLINE void check_position(unsigned char const* data, std::size_t n, std::size_t i,
-                                 std::uint32_t folded, std::vector<cue_match>& out,
-                                 bool with_unanchored = true) const {
-    for (std::uint8_t const k : active_) {
-      table const& t = tables_[k];
-      std::uint32_t const h = hash(folded & t.mask);
-      if ((t.bits[h >> 5] >> (h & 31) & 1u) != 0) [[unlikely]] {
-        for (std::uint32_t e = t.offsets[h]; e < t.offsets[h + 1]; ++e) {
-          verify(t.ids[e], data, n, i, out);
+    // The in-register tables filter well up to about a thousand long anchors.
+    filter_.usable = anchors.size() - short_count <= 1024 &&
+                     short_count <= detail::window_filter_tables::kMaxShortAnchors;
+    if (filter_.usable) {
+      for (anchor_entry const& a : anchors) {
+        std::uint64_t const folded = a.bytes | 0x2020202020202020u;
+        if (a.mask == ~std::uint64_t{0}) {
+          filter_.add_long(folded);
+        } else {
+          filter_.add_short(static_cast<std::uint32_t>(folded & a.mask),
+                            static_cast<std::uint32_t>(a.mask));
         }
       }
     }
-    if (with_unanchored) {
-      check_unanchored(data, n, i, out);
+    for (compiled const& p : phrases_) {
+      for (std::uint32_t k = 0; k < p.length; ++k) {
+        if (!is_plain(p.text[p.anchor + k])) {
+          event_slots_.push_back(
+              {static_cast<std::uint8_t>(table_of(p.length)), static_cast<std::uint8_t>(k)});
+          back_reach_ = std::max(back_reach_, k);
+        }
+      }
+    }
+    std::sort(event_slots_.begin(), event_slots_.end(), [](event_slot a, event_slot b) {
+      return a.table != b.table ? a.table < b.table : a.offset < b.offset;
+    });
+    event_slots_.erase(std::unique(event_slots_.begin(), event_slots_.end(),
+                                   [](event_slot a, event_slot b) {
+                                     return a.table == b.table && a.offset == b.offset;
+                                   }),
+                       event_slots_.end());
+  }
+
+  /// Tests the raw window at p against every anchor length: an anchor is found where the text
+  /// bytes equal it up to letter case, i.e. where every character of the window is regular.
+  IPO_INLINE void check_position(unsigned char const* data, std::size_t n, std::size_t p,
+                                 std::vector<cue_match>& out) const {
+    std::uint64_t const raw = window_at(data, n, p);
+    std::uint32_t const low = static_cast<std::uint32_t>(raw) | kFold;
+    std::uint32_t const high = static_cast<std::uint32_t>(raw >> 32) | kFold;
+    for (std::uint8_t const k : active_) {
+      table const& t = tables_[k];
+      std::uint32_t const h = hash(t, low, high);
+      if (has_bit(t, h) && p + t.length <= n) [[unlikely]] {
+        for (std::uint32_t e = t.offsets[h]; e < t.offsets[h + 1]; ++e) {
+          anchor_entry const& a = t.entries[e];
+          if (((raw | a.letters) & a.mask) == a.bytes) {
+            verify(a.phrase, data, n, p, out);
+          }
+        }
+      }
     }
   }
 
-  /// Tries the phrases without a plain character at position i.
-  IPO_INLINE void check_unanchored(unsigned char const* data, std::size_t n, std::size_t i,
-                                   std::vector<cue_match>& out) const {
-    if (!unanchored_.empty() && unanchored_start_[data[i]]) [[unlikely]] {
-      for (std::uint32_t const id : unanchored_) {
-        verify(id, data, n, i, out);
+  /// Whether the canonical character starting at text[p] is irregular: a white-space run other
+  /// than one ' ', or a typographic form. The raw-window check cannot see an anchor across
+  /// one; check_event() looks for those at the first irregular character of the window.
+  static bool is_event(unsigned char const* data, std::size_t n, std::size_t p) noexcept {
+    unsigned char const b = data[p];
+    if (detail::is_text_space(b)) {
+      return (p == 0 || !detail::is_text_space(data[p - 1])) &&
+             (b != ' ' || (p + 1 < n && detail::is_text_space(data[p + 1])));
+    }
+    return b == 0xE2 && p + 2 < n && data[p + 1] == 0x80 &&
+           (detail::is_typographic_tail('\'', data[p + 2]) ||
+            detail::is_typographic_tail('"', data[p + 2]) ||
+            detail::is_typographic_tail('-', data[p + 2]));
+  }
+
+  /// At an irregular character starting at text[p]: decodes the canonical characters around
+  /// it (backwards while they are regular, so that a window is looked at only from its first
+  /// irregular character) and tests each anchor window that can hold it.
+  void check_event(unsigned char const* data, std::size_t n, std::size_t p,
+                   std::vector<cue_match>& out) const {
+    std::uint64_t before = 0; // the regular characters before p, the nearest in the top byte
+    std::array<std::size_t, 8> start{};
+    start[0] = p;
+    std::uint32_t regular = 0;
+    for (std::size_t t = p; regular < back_reach_ && t > 0;) {
+      std::size_t const end = t;
+      unsigned char const c = previous_character(data, t);
+      if (end - t != 1 || (c == ' ' && data[t] != ' ')) {
+        break;
+      }
+      before |= std::uint64_t{c} << (8 * (7 - regular));
+      start[++regular] = t;
+    }
+    std::uint64_t after = 0; // the characters from p on, the first in the low byte
+    std::uint32_t ahead = 0;
+    for (std::size_t t = p; ahead < 8 && t < n; ++ahead) {
+      after |= std::uint64_t{next_character(data, n, t)} << (8 * ahead);
+    }
+    for (event_slot const slot : event_slots_) {
+      table const& t = tables_[slot.table];
+      std::uint32_t const q = slot.offset;
+      if (q > regular || t.length - q > ahead) {
+        continue;
+      }
+      std::uint64_t window = q == 0 ? after : (before >> (8 * (8 - q))) | (after << (8 * q));
+      window &= t.length == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * t.length)) - 1;
+      std::uint32_t const h = hash(t, static_cast<std::uint32_t>(window) | kFold,
+                                   static_cast<std::uint32_t>(window >> 32) | kFold);
+      if (!has_bit(t, h)) {
+        continue;
+      }
+      for (std::uint32_t e = t.offsets[h]; e < t.offsets[h + 1]; ++e) {
+        if (t.entries[e].bytes == window) {
+          verify(t.entries[e].phrase, data, n, start[q], out);
+        }
       }
     }
   }
@@ -479,10 +676,12 @@ private:
   }
 
   std::vector<compiled> phrases_;
-  std::array<table, 4> tables_;              // by anchor length 1..4
-  std::vector<std::uint8_t> active_;         // indices of the tables in use
-  std::vector<std::uint32_t> unanchored_;    // phrases without a plain character
-  std::array<bool, 256> unanchored_start_{}; // bytes at which one of them can start
+  std::array<table, kLengths.size()> tables_;
+  std::vector<std::uint8_t> active_;    // indices of the tables in use
+  bool long_anchors_ = false;           // whether the 8-character table is in use
+  std::vector<event_slot> event_slots_; // where irregular characters can sit in anchors
+  std::uint32_t back_reach_ = 0;        // the largest offset in event_slots_
+  detail::window_filter_tables filter_; // the gather-free prefilter's tables (AVX-512BW)
 };
 
 } // namespace ipo

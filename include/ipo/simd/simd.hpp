@@ -66,11 +66,94 @@ IPO_INLINE T reduce_min(xsimd::batch<T, A> const& x) noexcept {
 #endif
 }
 
+namespace detail {
+/// How xsimd 8's batch_bool<T, A> register turns into a bit mask: 1 for an AVX-512 mask
+/// register, 2 for an AVX/SSE vector register of 1-, 4- or 8-byte lanes, 0 otherwise.
+template <class T, class A>
+constexpr int movemask_kind() noexcept {
+#if XSIMD_WITH_AVX512F
+  if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+    return 1;
+  }
+#endif
+#if XSIMD_WITH_SSE2
+  if constexpr ((sizeof(T) == 1 || sizeof(T) == 4 || sizeof(T) == 8) &&
+                (std::is_base_of_v<xsimd::sse2, A>
+#if XSIMD_WITH_AVX
+                 || std::is_base_of_v<xsimd::avx, A>
+#endif
+                 )) {
+    return 2;
+  }
+#endif
+  return 0;
+}
+
+#if XSIMD_WITH_SSE2
+// The bits of a float, double or integer vector register as an integer register.
+IPO_INLINE __m128i as_integer_bits(__m128i x) noexcept {
+  return x;
+}
+IPO_INLINE __m128i as_integer_bits(__m128 x) noexcept {
+  return _mm_castps_si128(x);
+}
+IPO_INLINE __m128i as_integer_bits(__m128d x) noexcept {
+  return _mm_castpd_si128(x);
+}
+#endif
+#if XSIMD_WITH_AVX
+IPO_INLINE __m256i as_integer_bits(__m256i x) noexcept {
+  return x;
+}
+IPO_INLINE __m256i as_integer_bits(__m256 x) noexcept {
+  return _mm256_castps_si256(x);
+}
+IPO_INLINE __m256i as_integer_bits(__m256d x) noexcept {
+  return _mm256_castpd_si256(x);
+}
+#endif
+
+template <class T, class A>
+IPO_INLINE std::uint64_t movemask(xsimd::batch_bool<T, A> const& mask) noexcept {
+  using reg = typename xsimd::batch_bool<T, A>::register_type;
+  reg const r = mask;
+  if constexpr (movemask_kind<T, A>() == 1) {
+    return static_cast<std::uint64_t>(r);
+  } else {
+    // An all-ones lane has its top bit set: take the sign bit of each lane.
+#if XSIMD_WITH_AVX
+    if constexpr (sizeof(reg) == 32) {
+      __m256i const bits = as_integer_bits(r);
+      if constexpr (sizeof(T) == 1) {
+        return static_cast<std::uint32_t>(_mm256_movemask_epi8(bits));
+      } else if constexpr (sizeof(T) == 4) {
+        return static_cast<std::uint64_t>(_mm256_movemask_ps(_mm256_castsi256_ps(bits)));
+      } else {
+        return static_cast<std::uint64_t>(_mm256_movemask_pd(_mm256_castsi256_pd(bits)));
+      }
+    } else
+#endif
+    {
+      __m128i const bits = as_integer_bits(r);
+      if constexpr (sizeof(T) == 1) {
+        return static_cast<std::uint16_t>(_mm_movemask_epi8(bits));
+      } else if constexpr (sizeof(T) == 4) {
+        return static_cast<std::uint64_t>(_mm_movemask_ps(_mm_castsi128_ps(bits)));
+      } else {
+        return static_cast<std::uint64_t>(_mm_movemask_pd(_mm_castsi128_pd(bits)));
+      }
+    }
+  }
+}
+} // namespace detail
+
 /// Bit i of the result is set when lane i of `mask` is true (lane 0 = least significant bit).
 template <class T, class A>
 IPO_INLINE std::uint64_t to_bitmask(xsimd::batch_bool<T, A> const& mask) noexcept {
   if constexpr (requires { mask.mask(); }) { // xsimd >= 9
     return static_cast<std::uint64_t>(mask.mask());
+  } else if constexpr (detail::movemask_kind<T, A>() != 0) { // xsimd 8 on x86: the register
+    return detail::movemask<T, A>(mask);
   } else {
     constexpr std::size_t lanes = xsimd::batch_bool<T, A>::size;
     alignas(A::alignment()) T flags[lanes];
@@ -80,6 +163,29 @@ IPO_INLINE std::uint64_t to_bitmask(xsimd::batch_bool<T, A> const& mask) noexcep
       bits |= static_cast<std::uint64_t>(flags[i] != T(0)) << i;
     }
     return bits;
+  }
+}
+
+/// Lane k of the result is base[index[k]]. xsimd 8 emulates gathers lane by lane; where the
+/// instruction set has a gather (AVX2, AVX-512) it is used directly.
+template <class A>
+IPO_INLINE xsimd::batch<std::uint32_t, A>
+gather(std::uint32_t const* base, xsimd::batch<std::uint32_t, A> const& index) noexcept {
+  using batch = xsimd::batch<std::uint32_t, A>;
+#if XSIMD_WITH_AVX512F
+  if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+    __m512i const lanes = index;
+    return batch(_mm512_i32gather_epi32(lanes, base, 4));
+  } else
+#endif
+#if XSIMD_WITH_AVX2
+      if constexpr (std::is_base_of_v<xsimd::avx2, A>) {
+    __m256i const lanes = index;
+    return batch(_mm256_i32gather_epi32(reinterpret_cast<int const*>(base), lanes, 4));
+  } else
+#endif
+  {
+    return batch::gather(base, index);
   }
 }
 
