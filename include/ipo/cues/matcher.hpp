@@ -109,7 +109,13 @@ public:
                    lex.size(), "fewer than 2^31 phrases");
     phrases_.reserve(lex.size());
     for (auto const& entry : lex.entries()) {
-      phrases_.push_back({canonical_phrase(entry.phrase), entry.whole_word});
+      compiled p{canonical_phrase(entry.phrase), entry.whole_word, 0, 0, {}, {}};
+      p.padded = p.text + std::string(8, '\0');
+      p.letters.assign(p.padded.size(), '\0');
+      for (std::size_t k = 0; k < p.text.size(); ++k) {
+        p.letters[k] = p.text[k] >= 'a' && p.text[k] <= 'z' ? '\x20' : '\0';
+      }
+      phrases_.push_back(std::move(p));
     }
     build_tables();
   }
@@ -232,11 +238,7 @@ public:
       }
       check_position(data, n, i, out);
     }
-    std::sort(out.begin() + static_cast<std::ptrdiff_t>(first_new), out.end(),
-              [](cue_match const& a, cue_match const& b) {
-                return a.span.begin != b.span.begin ? a.span.begin < b.span.begin
-                                                    : a.phrase < b.phrase;
-              });
+    sort_matches(out, first_new);
   }
 
   /// The architectures find_all() may choose, best first (always ending with scalar).
@@ -254,6 +256,8 @@ private:
     bool whole_word;
     std::uint32_t anchor = 0; // offset of the anchor window in `text`
     std::uint32_t length = 0; // its length, one of kLengths
+    std::string padded;       // `text` and 8 zero bytes, for 8-byte loads
+    std::string letters;      // 0x20 where `text` holds a letter, else 0; padded likewise
   };
   // An anchor as the exact check sees it: a text window w (little-endian) holds the anchor
   // when ((w | letters) & mask) == bytes.
@@ -518,6 +522,31 @@ private:
                        event_slots_.end());
   }
 
+  /// Sorts out[first..] by (start, phrase id). Matches arrive almost in order (a phrase starts
+  /// at most its length before its anchor), so an insertion sort does it in about one pass;
+  /// std::sort takes over if the input turns out to be far from sorted.
+  static void sort_matches(std::vector<cue_match>& out, std::size_t first) {
+    auto const before = [](cue_match const& a, cue_match const& b) {
+      return a.span.begin != b.span.begin ? a.span.begin < b.span.begin : a.phrase < b.phrase;
+    };
+    std::size_t budget = 8 * (out.size() - first) + 64; // element moves allowed
+    for (std::size_t k = first + 1; k < out.size(); ++k) {
+      if (!before(out[k], out[k - 1])) {
+        continue;
+      }
+      cue_match const moving = out[k];
+      std::size_t j = k;
+      for (; j > first && before(moving, out[j - 1]) && budget > 0; --j, --budget) {
+        out[j] = out[j - 1];
+      }
+      out[j] = moving;
+      if (budget == 0) {
+        std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(), before);
+        return;
+      }
+    }
+  }
+
   /// Tests the raw window at p against every anchor length: an anchor is found where the text
   /// bytes equal it up to letter case, i.e. where every character of the window is regular.
   IPO_INLINE void check_position(unsigned char const* data, std::size_t n, std::size_t p,
@@ -643,9 +672,102 @@ private:
     return detail::fold_ascii(b);
   }
 
-  /// Verifies phrase `id` with its anchor at text offset j; appends the match.
+  /// 8 bytes from p as a little-endian word.
+  static std::uint64_t load8(void const* p) noexcept {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    return from_little_endian(w);
+  }
+
+  /// Where text bytes differ from phrase bytes, what the first differing byte says.
+  enum class byte_compare { equal, differ, irregular };
+
+  /// Compares text[0, count) with the phrase's bytes [k, k + count), 8 at a time, forwards
+  /// or backwards; `readable` bytes may be read from `text` on. At the first difference met:
+  /// `irregular` when the text byte may begin (forwards) or end (backwards) an irregular
+  /// character, for the canonical reading to decide, and `differ` when no reading can match.
+  static byte_compare compare_raw(compiled const& p, std::size_t k, unsigned char const* text,
+                                  std::size_t count, std::size_t readable, bool forwards) noexcept {
+    for (std::size_t done = 0; done < count;) {
+      std::size_t const c = std::min<std::size_t>(8, count - done);
+      std::size_t const offset = forwards ? done : count - done - c;
+      std::uint64_t raw;
+      if (offset + 8 <= readable) {
+        raw = load8(text + offset);
+      } else {
+        raw = 0;
+        for (std::size_t b = 0; b < c; ++b) {
+          raw |= std::uint64_t{text[offset + b]} << (8 * b);
+        }
+      }
+      std::uint64_t const keep = c == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * c)) - 1;
+      // The phrase's strings carry 8 bytes of zero padding, so these loads stay inside them.
+      std::uint64_t const diff =
+          ((raw | load8(p.letters.data() + k + offset)) ^ load8(p.padded.data() + k + offset)) &
+          keep;
+      if (diff != 0) {
+        std::size_t const at =
+            offset + static_cast<std::size_t>(forwards ? std::countr_zero(diff) / 8
+                                                       : (63 - std::countl_zero(diff)) / 8);
+        unsigned char const b = text[at];
+        bool const irregular =
+            detail::is_text_space(b) || (forwards ? b == 0xE2
+                                                  : detail::is_typographic_tail('\'', b) ||
+                                                        detail::is_typographic_tail('"', b) ||
+                                                        detail::is_typographic_tail('-', b));
+        return irregular ? byte_compare::irregular : byte_compare::differ;
+      }
+      done += c;
+    }
+    return byte_compare::equal;
+  }
+
+  /// Verifies phrase `id` with its anchor at text offset j; appends the match. Tries the
+  /// bytes first (a phrase written with single spaces and ASCII punctuation, as it mostly
+  /// is), and reads canonical characters only where the bytes meet an irregular one.
   void verify(std::uint32_t id, unsigned char const* data, std::size_t n, std::size_t j,
               std::vector<cue_match>& out) const {
+    compiled const& p = phrases_[id];
+    std::size_t const suffix = p.text.size() - p.anchor;
+    if (j < p.anchor || j + suffix > n) {
+      return; // every canonical character takes at least one byte
+    }
+    byte_compare const after = compare_raw(p, p.anchor, data + j, suffix, n - j, true);
+    if (after == byte_compare::differ) {
+      return;
+    }
+    byte_compare const before =
+        compare_raw(p, 0, data + j - p.anchor, p.anchor, n - (j - p.anchor), false);
+    if (before == byte_compare::differ) {
+      return;
+    }
+    if (after == byte_compare::equal && before == byte_compare::equal) {
+      finish_match(p, id, data, n, j - p.anchor, j + suffix, out);
+      return;
+    }
+    verify_canonical(id, data, n, j, out);
+  }
+
+  /// Appends the match [begin, end) of phrase `id` unless a word boundary it needs is missing.
+  static void finish_match(compiled const& p, std::uint32_t id, unsigned char const* data,
+                           std::size_t n, std::size_t begin, std::size_t end,
+                           std::vector<cue_match>& out) {
+    if (p.whole_word) {
+      if (detail::is_word_byte(static_cast<unsigned char>(p.text.front())) && begin > 0 &&
+          detail::is_word_byte(data[begin - 1])) {
+        return;
+      }
+      if (detail::is_word_byte(static_cast<unsigned char>(p.text.back())) && end < n &&
+          detail::is_word_byte(data[end])) {
+        return;
+      }
+    }
+    out.push_back({id, {begin, end}});
+  }
+
+  /// verify() reading canonical characters: forwards from the anchor, backwards before it.
+  void verify_canonical(std::uint32_t id, unsigned char const* data, std::size_t n, std::size_t j,
+                        std::vector<cue_match>& out) const {
     compiled const& p = phrases_[id];
     // Anchor bytes and the rest of the phrase, forwards from j.
     std::size_t end = j;
@@ -662,17 +784,7 @@ private:
         return;
       }
     }
-    if (p.whole_word) {
-      if (detail::is_word_byte(static_cast<unsigned char>(p.text.front())) && begin > 0 &&
-          detail::is_word_byte(data[begin - 1])) {
-        return;
-      }
-      if (detail::is_word_byte(static_cast<unsigned char>(p.text.back())) && end < n &&
-          detail::is_word_byte(data[end])) {
-        return;
-      }
-    }
-    out.push_back({id, {begin, end}});
+    finish_match(p, id, data, n, begin, end, out);
   }
 
   std::vector<compiled> phrases_;
