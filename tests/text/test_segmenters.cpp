@@ -6,6 +6,7 @@
 
 #include <random>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -106,6 +107,62 @@ TEST_CASE("property: every segmenter covers random texts exactly") {
     check_invariant(text, spans);
     no_merge.segment(text, spans);
     check_invariant(text, spans);
+  }
+}
+
+TEST_CASE("the byte finder equals a plain search on every architecture") {
+  std::mt19937 rng(71);
+  ipo::simd::for_each_available_arch([&](auto arch) {
+    using A = decltype(arch);
+    INFO("architecture " << std::string(arch.name()));
+    for (int trial = 0; trial < 200; ++trial) {
+      bool in_set[256] = {};
+      std::size_t const values = 1 + rng() % 20; // past 16 the finder falls back to a table
+      for (std::size_t k = 0; k < values; ++k) {
+        in_set[rng() % 256] = true;
+      }
+      std::string text(rng() % 300, '\0');
+      for (char& c : text) {
+        c = static_cast<char>(rng() % 8 == 0 ? rng() % 256 : 'a' + rng() % 3);
+      }
+      ipo::detail::byte_finder<A> finder(text, in_set);
+      std::size_t expected = 0;
+      for (std::size_t i = 0; i <= text.size(); ++i) {
+        expected = i;
+        while (expected < text.size() && !in_set[static_cast<unsigned char>(text[expected])]) {
+          ++expected;
+        }
+        REQUIRE(finder.next(i) == expected);
+      }
+    }
+  });
+}
+
+TEST_CASE("sentence and marker splitting agree on every architecture") {
+  std::vector<std::string> const pieces = {"Wait",   " ",  "\n\n", ".",  "?",        "e.g.",
+                                           "3.14",   "`",  "Hmm",  "so", "However",  "x",
+                                           "Let me", "\t", "!",    "1.", "word word"};
+  std::mt19937 rng(73);
+  auto const markers = ipo::default_reasoning_markers();
+  ipo::sentence_options const options;
+  for (int trial = 0; trial < 500; ++trial) {
+    std::string text;
+    for (std::size_t k = 0, count = rng() % 120; k < count; ++k) {
+      text += pieces[rng() % pieces.size()];
+    }
+    CAPTURE(text);
+    for (auto const* marker_list :
+         {&markers, static_cast<std::vector<std::string> const*>(nullptr)}) {
+      std::vector<std::string> const none;
+      auto const& m = marker_list ? *marker_list : none;
+      std::vector<ipo::byte_span> reference;
+      ipo::detail::split_sentences(ipo::simd::scalar{}, text, options, m, reference);
+      ipo::simd::for_each_available_arch([&](auto arch) {
+        std::vector<ipo::byte_span> spans;
+        ipo::detail::split_sentences(arch, text, options, m, spans);
+        CHECK(spans == reference);
+      });
+    }
   }
 }
 

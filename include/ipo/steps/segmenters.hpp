@@ -10,13 +10,17 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "ipo/core/byte_span.hpp"
+#include "ipo/simd/dispatch.hpp"
+#include "ipo/simd/simd.hpp"
 
 namespace ipo {
 
@@ -121,12 +125,78 @@ inline std::size_t closer_length(std::string_view text, std::size_t i) noexcept 
   return 0;
 }
 
+/// Finds the next byte of a set in a text: on an xsimd architecture, a block of bytes is
+/// compared with each value of the set (up to kMaxSimdValues) and the block's bit mask is kept
+/// between calls; otherwise, and for the last partial block, a table lookup per byte.
+template <class Arch>
+class byte_finder {
+public:
+  static constexpr std::size_t kMaxSimdValues = 16;
+
+  byte_finder(std::string_view text, bool const (&in_set)[256]) noexcept
+      : data_(reinterpret_cast<unsigned char const*>(text.data())), n_(text.size()),
+        in_set_(in_set) {
+    for (std::size_t b = 0; b < 256; ++b) {
+      if (in_set[b]) {
+        if (count_ == kMaxSimdValues) {
+          count_ = kMaxSimdValues + 1; // too many for the compares
+          break;
+        }
+        values_[count_++] = static_cast<std::uint8_t>(b);
+      }
+    }
+  }
+
+  /// The first offset >= i holding a byte of the set, or the text size.
+  std::size_t next(std::size_t i) noexcept {
+    if constexpr (!std::is_same_v<Arch, simd::scalar>) {
+      using bytes = xsimd::batch<std::uint8_t, Arch>;
+      constexpr std::size_t block = bytes::size;
+      if (count_ <= kMaxSimdValues) {
+        for (;;) {
+          if (i >= block_begin_ && i < block_begin_ + block) {
+            std::uint64_t const rest = mask_ >> (i - block_begin_);
+            if (rest != 0) {
+              return i + static_cast<std::size_t>(std::countr_zero(rest));
+            }
+            i = block_begin_ + block;
+          }
+          if (i + block > n_) {
+            break;
+          }
+          bytes const b = bytes::load_unaligned(data_ + i);
+          auto hit = b == bytes(values_[0]);
+          for (std::size_t k = 1; k < count_; ++k) {
+            hit = hit || (b == bytes(values_[k]));
+          }
+          block_begin_ = i;
+          mask_ = simd::to_bitmask(hit);
+        }
+      }
+    }
+    while (i < n_ && !in_set_[data_[i]]) {
+      ++i;
+    }
+    return i;
+  }
+
+private:
+  unsigned char const* data_;
+  std::size_t n_;
+  bool const (&in_set_)[256];
+  std::uint8_t values_[kMaxSimdValues] = {};
+  std::size_t count_ = 0;
+  std::size_t block_begin_ = ~std::size_t{0} / 2; // no block loaded
+  std::uint64_t mask_ = 0;
+};
+
 /// The sentence splitter behind sentence_segmenter and marker_segmenter; `markers` may be
 /// empty. Writes untrimmed-then-trimmed spans, before the short-fragment merge.
-inline void split_sentences(std::string_view text, sentence_options const& options,
-                            std::vector<std::string> const& markers, std::vector<byte_span>& out) {
+template <class Arch>
+void split_sentences(Arch, std::string_view text, sentence_options const& options,
+                     std::vector<std::string> const& markers, std::vector<byte_span>& out) {
   std::size_t const n = text.size();
-  // Bytes that can change the state; everything else is skipped by a tight loop.
+  // Bytes that can change the state; everything else is skipped by byte_finder.
   bool interesting[256] = {};
   for (unsigned char b : std::string_view(".?!\n`")) {
     interesting[b] = true;
@@ -136,13 +206,12 @@ inline void split_sentences(std::string_view text, sentence_options const& optio
     interesting[static_cast<unsigned char>(marker[0])] = true;
     marker_first[static_cast<unsigned char>(marker[0])] = true;
   }
+  byte_finder<Arch> finder(text, interesting);
   std::size_t start = 0; // where the current sentence began (untrimmed)
   bool in_fence = false, in_code = false;
   std::size_t i = 0;
   while (i < n) {
-    while (i < n && !interesting[static_cast<unsigned char>(text[i])]) {
-      ++i;
-    }
+    i = finder.next(i);
     if (i >= n) {
       break;
     }
@@ -214,6 +283,13 @@ inline void split_sentences(std::string_view text, sentence_options const& optio
     ++i;
   }
   push_trimmed(text, start, n, out);
+}
+
+/// split_sentences() on the best architecture available.
+inline void split_sentences(std::string_view text, sentence_options const& options,
+                            std::vector<std::string> const& markers, std::vector<byte_span>& out) {
+  simd::dispatch<simd::compiled_archs>(
+      [&](auto arch) { split_sentences(arch, text, options, markers, out); });
 }
 
 /// Merges spans shorter than `min_length` into their previous neighbour (or the next one for
