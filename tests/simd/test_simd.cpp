@@ -1,5 +1,6 @@
 #include "ipo/simd/dispatch.hpp"
 #include "ipo/simd/simd.hpp"
+#include "ipo/simd/stream.hpp"
 
 #include <doctest/doctest.h>
 
@@ -105,4 +106,21 @@ TEST_CASE("dispatch picks the first available architecture and always has scalar
     }
     return all;
   }());
+}
+
+TEST_CASE("zero_fill_streaming zeroes exactly the range, at any size and alignment") {
+  std::vector<unsigned char> buffer(20000);
+  for (std::size_t offset : {0u, 1u, 7u, 63u, 64u}) {
+    for (std::size_t bytes : {0u, 1u, 100u, 4095u, 4096u, 4097u, 10000u, 12345u}) {
+      std::fill(buffer.begin(), buffer.end(), static_cast<unsigned char>(0xAB));
+      ipo::simd::zero_fill_streaming(buffer.data() + offset, bytes);
+      ipo::simd::streaming_fence();
+      std::size_t wrong = 0;
+      for (std::size_t i = 0; i < buffer.size(); ++i) {
+        bool const inside = i >= offset && i < offset + bytes;
+        wrong += buffer[i] != (inside ? 0 : 0xAB);
+      }
+      CHECK_MESSAGE(wrong == 0, "offset " << offset << ", bytes " << bytes);
+    }
+  }
 }

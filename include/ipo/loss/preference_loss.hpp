@@ -30,6 +30,7 @@
 #include "ipo/loss/objectives.hpp"
 #include "ipo/loss/options.hpp"
 #include "ipo/simd/dispatch.hpp"
+#include "ipo/simd/stream.hpp"
 
 namespace ipo::loss {
 
@@ -83,9 +84,10 @@ void write_gradient(Arch arch, matrix_view<T const> logits, matrix_view<T> gradi
                      scratch.row_log_sum[k], scale);
         ++k;
       } else {
-        std::memset(static_cast<void*>(dst), 0, vocab * sizeof(T)); // +0 in every storage type
+        simd::zero_fill_streaming(dst, vocab * sizeof(T)); // +0 in every storage type
       }
     }
+    simd::streaming_fence();
   });
 }
 
