@@ -10,18 +10,27 @@
 // - every match of every phrase is reported, overlaps included, ordered by start offset and
 //   then phrase id.
 //
-// Design (FDR-like): each phrase is anchored on a window of up to 4 bytes inside one of its
-// plain words (no space, quote, apostrophe or dash), which the text must contain literally up
-// to case; the window with the rarest letters is chosen, spreading phrases that share a
-// common word over their rarer ones. At every text
-// position a multiplicative hash of the 4-byte window, case-folded by OR-ing 0x20 into each
-// byte (a fold that can only add false positives), indexes a 64 Ki-bit table per anchor
-// length; a set bit sends the phrases registered under that hash to exact verification, which
-// walks the phrase backwards from the anchor and forwards after it, one canonical character at
-// a time (case folded, a white-space run read as one space, a typographic form as its ASCII
-// character). The SIMD paths compute 4 x W hashes per step with xsimd and test the bitmap
-// words they index; the scalar path does the same one position at a time. Matches are sorted
-// by (start, phrase id) at the end.
+// Design (FDR-like). Each phrase is anchored on a window of its canonical characters: 8 of
+// them when the phrase has 8 (else 4, 3, 2 or 1), neither beginning nor ending with a space,
+// chosen for rare letters, preferably spanning two words (word pairs are rarer than words),
+// and spread over other windows when phrases share one.
+// - Regular windows: at every text position the 8 bytes there, case-folded by OR-ing 0x20
+//   (a fold that can only add false positives), are hashed per anchor length and looked up
+//   in a 64 Ki-bit table; a hit is checked exactly (the bytes equal the anchor up to letter
+//   case). This finds every anchor the text writes with single spaces and ASCII punctuation.
+// - Irregular characters: a white-space run other than one space, or a typographic quote or
+//   dash, is an "event". At each event the canonical characters around it are decoded and
+//   every anchor window that can hold it there is looked up, once per window, from its first
+//   irregular character; the raw-byte check above cannot see those anchors, so nothing is
+//   found twice.
+// - Verification compares the phrase with the text 8 bytes at a time and reads canonical
+//   characters (case folded, a white-space run as one space, a typographic form as its ASCII
+//   character) only where the bytes meet an irregular one, backwards before the anchor and
+//   forwards after it. Matches are sorted by (start, phrase id) at the end.
+// Paths: scalar (one position at a time), xsimd (4 x W hashes per step, one gather per
+// table), and on AVX-512BW a gather-free prefilter (three 2048-bit Bloom tables of 16-bit
+// window hashes held in registers, see detail/window_filter_avx512.hpp) in front of the
+// same exact checks. Every path returns exactly the naive reference's matches.
 #pragma once
 
 #include <algorithm>
