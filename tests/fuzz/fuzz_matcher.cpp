@@ -1,7 +1,9 @@
 // libFuzzer target: a random phrase set (the input's first lines, up to an empty line) and a
-// random text (the rest). Every matcher path must agree, and every match must be in bounds,
-// ordered, and really spell its phrase under the matching rules' case folding.
+// random text (the rest). Every matcher path must agree, and every match must be in bounds
+// and ordered; on inputs small enough, the matches must equal the naive reference's.
 #include <ipo/cues/matcher.hpp>
+
+#include "../text/naive_matcher.hpp"
 
 #include <cstdint>
 #include <cstdlib>
@@ -38,6 +40,11 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
       std::abort();
     }
     previous = m.span.begin;
+  }
+  if (text.size() * lex.size() <= 65536) { // the reference costs text x phrases x length
+    if (naive::naive_of(lex).run(std::string(text)) != reference) {
+      std::abort();
+    }
   }
   ipo::simd::for_each_available_arch<ipo::phrase_matcher::matcher_archs>([&](auto arch) {
     other.clear();
