@@ -150,21 +150,20 @@ public:
   /// Memory traffic: the text is read once (each byte by a few overlapping loads), plus one
   /// 8 KiB bit table per active anchor length, which stays in L1.
   template <class Arch>
-  void scan(Arch, std::string_view text, std::vector<cue_match>& out) const {
+  void scan(Arch arch, std::string_view text, std::vector<cue_match>& out) const {
     auto const* data = reinterpret_cast<unsigned char const*>(text.data());
     std::size_t const n = text.size();
     std::size_t const first_new = out.size();
     std::size_t i = 0;
     if constexpr (!std::is_same_v<Arch, simd::scalar>) {
       using words = xsimd::batch<std::uint32_t, Arch>;
-      using bytes = xsimd::batch<std::uint8_t, Arch>;
       constexpr std::size_t W = words::size;
       constexpr std::size_t block = 4 * W; // positions per step, also the bytes of one batch
-      static_assert(block == bytes::size && block <= 64);
+      static_assert(block == xsimd::batch<std::uint8_t, Arch>::size && block <= 64);
       words const fold(0x20202020u), first_multiplier(kMultiplier1),
           second_multiplier(kMultiplier2), low5(31u), one(1u), zero(0u);
       bool const with_events = !event_slots_.empty();
-      std::uint64_t previous_space = 0; // whether the byte before the block is white space
+      bool previous_space = false; // whether the byte before the block is white space
 #if defined(__AVX512BW__)
       std::optional<detail::window_filter_avx512> in_registers;
       if constexpr (std::is_base_of_v<xsimd::avx512bw, Arch>) {
@@ -178,24 +177,7 @@ public:
       // all lanes with one gather; only positions with a set bit go on to the scalar check.
       for (; i + block + 8 <= n; i += block) {
         if (with_events) {
-          bytes const b = bytes::load_unaligned(data + i);
-          std::uint64_t const space = simd::to_bitmask(b == bytes(std::uint8_t(' ')));
-          std::uint64_t const white =
-              space | simd::to_bitmask((b - bytes(std::uint8_t('\t'))) < bytes(std::uint8_t(5)));
-          std::uint64_t const before = (white << 1) | previous_space;
-          std::uint64_t const after =
-              (white >> 1) | (std::uint64_t{detail::is_text_space(data[i + block])} << (block - 1));
-          // Starts of irregular white-space runs (not a single ' ') and possible typographic
-          // forms; is_event() confirms each.
-          std::uint64_t events = (white & ~before & (~space | after)) |
-                                 simd::to_bitmask(b == bytes(std::uint8_t(0xE2)));
-          previous_space = (white >> (block - 1)) & 1u;
-          for (; events != 0; events &= events - 1) {
-            std::size_t const position = i + static_cast<std::size_t>(std::countr_zero(events));
-            if (is_event(data, n, position)) [[unlikely]] {
-              check_event(data, n, position, out);
-            }
-          }
+          check_block_events(arch, data, n, i, previous_space, out);
         }
 #if defined(__AVX512BW__)
         if constexpr (std::is_base_of_v<xsimd::avx512bw, Arch>) {
@@ -573,6 +555,33 @@ private:
             verify(a.phrase, data, n, p, out);
           }
         }
+      }
+    }
+  }
+
+  /// The events among the bytes of one SIMD batch at text[i] (the text holds a byte after
+  /// them): each start of a white-space run other than one ' ' and each possible typographic
+  /// form goes to is_event(), then check_event(). `previous_space` carries whether the byte
+  /// before the batch is white space from one call to the next.
+  template <class Arch>
+  void check_block_events(Arch, unsigned char const* data, std::size_t n, std::size_t i,
+                          bool& previous_space, std::vector<cue_match>& out) const {
+    using bytes = xsimd::batch<std::uint8_t, Arch>;
+    constexpr std::size_t block = bytes::size;
+    bytes const b = bytes::load_unaligned(data + i);
+    std::uint64_t const space = simd::to_bitmask(b == bytes(std::uint8_t(' ')));
+    std::uint64_t const white =
+        space | simd::to_bitmask((b - bytes(std::uint8_t('\t'))) < bytes(std::uint8_t(5)));
+    std::uint64_t const before = (white << 1) | std::uint64_t{previous_space};
+    std::uint64_t const after =
+        (white >> 1) | (std::uint64_t{detail::is_text_space(data[i + block])} << (block - 1));
+    std::uint64_t events =
+        (white & ~before & (~space | after)) | simd::to_bitmask(b == bytes(std::uint8_t(0xE2)));
+    previous_space = ((white >> (block - 1)) & 1u) != 0;
+    for (; events != 0; events &= events - 1) {
+      std::size_t const position = i + static_cast<std::size_t>(std::countr_zero(events));
+      if (is_event(data, n, position)) [[unlikely]] {
+        check_event(data, n, position, out);
       }
     }
   }
