@@ -6,8 +6,10 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace doctest {
@@ -248,4 +250,36 @@ TEST_CASE("a user-written scorer models the concept") {
   std::vector<ipo::byte_span> const steps = {{0, 3}};
   question_scorer{}.score("a??", steps, out);
   CHECK(out[0][ipo::cue_kind::compliance] == 2.0f);
+}
+
+TEST_CASE("the scalar path's automaton: Aho-Corasick's example, and its size budget") {
+  // "he", "she", "his", "hers" in "ushers": she and he end after 4 characters, hers after 6.
+  ipo::detail::phrase_automaton automaton;
+  REQUIRE(automaton.build({"he", "she", "his", "hers"}));
+  std::string const text = "ushers";
+  std::vector<std::pair<std::uint32_t, std::size_t>> found; // (phrase, characters read)
+  std::uint32_t state = 0;
+  for (std::size_t k = 0; k < text.size(); ++k) {
+    state = automaton.next(state, static_cast<unsigned char>(text[k]));
+    for (std::uint32_t const id : automaton.outputs(state)) {
+      found.emplace_back(id, k + 1);
+    }
+  }
+  std::sort(found.begin(), found.end());
+  std::vector<std::pair<std::uint32_t, std::size_t>> const expected = {{0, 4}, {1, 4}, {3, 6}};
+  CHECK(found == expected);
+  // Past its table budget the automaton stays empty (the matcher then hashes on the scalar
+  // path too): 200,000 distinct 12-letter phrases need about 2.4 million states.
+  std::vector<std::string> many;
+  std::mt19937 rng(3);
+  for (int k = 0; k < 200000; ++k) {
+    std::string p;
+    for (int c = 0; c < 12; ++c) {
+      p += static_cast<char>('a' + rng() % 26);
+    }
+    many.push_back(p);
+  }
+  ipo::detail::phrase_automaton big;
+  CHECK_FALSE(big.build(many));
+  CHECK(big.empty());
 }

@@ -27,8 +27,10 @@
 //   characters (case folded, a white-space run as one space, a typographic form as its ASCII
 //   character) only where the bytes meet an irregular one, backwards before the anchor and
 //   forwards after it. Matches are sorted by (start, phrase id) at the end.
-// Paths: scalar (one position at a time), xsimd (4 x W hashes per step, one gather per
-// table), and on AVX-512BW a gather-free prefilter (three 2048-bit Bloom tables of 16-bit
+// Paths: scalar (an Aho-Corasick automaton over canonical characters, detail/
+// phrase_automaton.hpp; for a lexicon whose automaton would pass 32 MiB, the hashes above one
+// position at a time), xsimd (4 x W hashes per step, one gather per table), and on AVX-512BW
+// a gather-free prefilter (three 2048-bit Bloom tables of 16-bit
 // window hashes held in registers, see detail/window_filter_avx512.hpp) in front of the
 // same exact checks. Every path returns exactly the naive reference's matches.
 #pragma once
@@ -49,6 +51,7 @@
 
 #include "ipo/core/byte_span.hpp"
 #include "ipo/core/error.hpp"
+#include "ipo/cues/detail/phrase_automaton.hpp"
 #include "ipo/cues/detail/window_filter_avx512.hpp"
 #include "ipo/cues/lexicon.hpp"
 #include "ipo/simd/dispatch.hpp"
@@ -127,6 +130,12 @@ public:
       phrases_.push_back(std::move(p));
     }
     build_tables();
+    std::vector<std::string> canonical_texts;
+    canonical_texts.reserve(phrases_.size());
+    for (compiled const& p : phrases_) {
+      canonical_texts.push_back(p.text);
+    }
+    automaton_.build(canonical_texts); // stays empty past its size budget: then hashes
   }
 
   std::size_t size() const noexcept { return phrases_.size(); }
@@ -220,6 +229,13 @@ public:
                            out);
           }
         }
+      }
+    }
+    if constexpr (std::is_same_v<Arch, simd::scalar>) {
+      if (!automaton_.empty()) {
+        scan_automaton(data, n, out);
+        sort_matches(out, first_new);
+        return;
       }
     }
     bool const with_events = !event_slots_.empty();
@@ -586,6 +602,25 @@ private:
     }
   }
 
+  /// The scalar path: the automaton reads the text's canonical characters once; each phrase
+  /// ending at a character starts `length` characters back (a ring of character offsets).
+  void scan_automaton(unsigned char const* data, std::size_t n, std::vector<cue_match>& out) const {
+    constexpr std::size_t kRing = 512;
+    static_assert(kRing >= max_phrase_bytes, "a phrase has at most max_phrase_bytes characters");
+    std::array<std::size_t, kRing> starts{};
+    std::uint32_t state = 0;
+    std::size_t count = 0;
+    for (std::size_t t = 0; t < n;) {
+      std::size_t const start = t;
+      state = automaton_.next(state, next_character(data, n, t));
+      starts[count++ & (kRing - 1)] = start;
+      for (std::uint32_t const id : automaton_.outputs(state)) {
+        compiled const& p = phrases_[id];
+        finish_match(p, id, data, n, starts[(count - p.text.size()) & (kRing - 1)], t, out);
+      }
+    }
+  }
+
   /// Whether the canonical character starting at text[p] is irregular: a white-space run other
   /// than one ' ', or a typographic form. The raw-window check cannot see an anchor across
   /// one; check_event() looks for those at the first irregular character of the window.
@@ -811,6 +846,7 @@ private:
   bool long_anchors_ = false;           // whether the 8-character table is in use
   std::vector<event_slot> event_slots_; // where irregular characters can sit in anchors
   std::uint32_t back_reach_ = 0;        // the largest offset in event_slots_
+  detail::phrase_automaton automaton_;  // the scalar path (empty for a huge lexicon)
   detail::window_filter_tables filter_; // the gather-free prefilter's tables (AVX-512BW)
 };
 
