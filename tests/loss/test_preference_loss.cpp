@@ -245,6 +245,49 @@ TEST_CASE("bitwise identical results for 1 and 2 threads") {
   CHECK(std::memcmp(g1.data(), g2.data(), g1.size() * sizeof(float)) == 0);
 }
 
+TEST_CASE("unscored rows get a zero gradient whichever thread writes it, and so does a batch of "
+          "skipped pairs") {
+  // V = 4099 floats per row: past the streaming-store threshold. The gradient buffer starts
+  // full of 7.0f so that a row nobody wrote shows.
+  auto d = batch::make<float>({3, 12, 4099, 5}, 93);
+  std::size_t const T = d.s.T, V = d.s.vocab;
+  auto scored = [&](std::size_t row) { // shifted labels: row t predicts label t + 1
+    std::size_t const t = row % T;
+    return t + 1 < T && d.labels[row + 1] != -100;
+  };
+  for (unsigned threads : {1u, 2u}) {
+    L::preference_loss_options o;
+    o.sequence_length = T;
+    o.threads = threads;
+    std::vector<float> gradient(d.rows() * V, 7.0f);
+    (void)L::preference_loss(view_of(d), std::span<std::int64_t const>(d.labels),
+                             std::span<float const>(d.ref), L::sigmoid_loss{}, o,
+                             ipo::matrix_view<float>(gradient.data(), d.rows(), V));
+    std::size_t unscored = 0;
+    for (std::size_t row = 0; row < d.rows(); ++row) {
+      bool const zero_row =
+          std::all_of(gradient.begin() + static_cast<std::ptrdiff_t>(row * V),
+                      gradient.begin() + static_cast<std::ptrdiff_t>((row + 1) * V),
+                      [](float g) { return g == 0.0f; });
+      CHECK_MESSAGE(zero_row != scored(row), "row " << row << ", threads " << threads);
+      unscored += !scored(row);
+    }
+    CHECK(unscored >= 3 * 2 * 5); // at least the prompt rows of every sequence
+  }
+  // Every pair skipped (no scored token anywhere): the whole gradient is zero.
+  std::fill(d.labels.begin(), d.labels.end(), -100);
+  L::preference_loss_options o;
+  o.sequence_length = T;
+  o.threads = 2;
+  o.empty_pairs = L::empty_pair_policy::skip;
+  std::vector<float> gradient(d.rows() * V, 7.0f);
+  auto const got = L::preference_loss(view_of(d), std::span<std::int64_t const>(d.labels),
+                                      std::span<float const>(d.ref), L::sigmoid_loss{}, o,
+                                      ipo::matrix_view<float>(gradient.data(), d.rows(), V));
+  CHECK(got.pairs_counted == 0);
+  CHECK(std::all_of(gradient.begin(), gradient.end(), [](float g) { return g == 0.0f; }));
+}
+
 TEST_CASE("empty pair sides: an error naming the pair, or skipped on request") {
   auto d = batch::make<float>({3, 5, 20, 1}, 101);
   std::size_t const seq = 4; // rejected side of pair 1 (concatenated layout: P + 1)
