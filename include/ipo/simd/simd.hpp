@@ -2,7 +2,9 @@
 // between xsimd 8.1 (Debian 12) and xsimd 13/14 (Conan, vcpkg).
 //
 // Everything else in ipo uses xsimd::batch arithmetic, load/store and math (spelled the same
-// in every supported version) plus the helpers below.
+// in every supported version) plus the helpers below. Where xsimd 8 emulates an operation
+// lane by lane (bit masks, gathers), the helpers use the x86 instruction directly on the
+// batch's register; other targets keep xsimd's own code.
 #pragma once
 
 #include <cstddef>

@@ -7,6 +7,9 @@
 //   paragraph_segmenter  blank-line separated blocks, as process-reward-model data uses;
 //   marker_segmenter     sentences, plus a split before a reasoning marker ("Wait", "Hmm",
 //                        "Alternatively", ...) that opens a new thought mid-sentence.
+// Memory traffic: each reads the text once. The sentence and marker segmenters look only at
+// the bytes that can change their state (". ? ! newline backtick" and the markers' first
+// bytes), found with SIMD compares on the best architecture compiled in.
 #pragma once
 
 #include <algorithm>
