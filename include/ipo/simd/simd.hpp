@@ -115,6 +115,20 @@ IPO_INLINE __m256i as_integer_bits(__m256d x) noexcept {
 }
 #endif
 
+#if XSIMD_WITH_SSE2
+// The sign bit of each lane of a 128-bit register whose lanes are LaneBytes wide.
+template <std::size_t LaneBytes>
+IPO_INLINE std::uint64_t lane_signs(__m128i bits) noexcept {
+  if constexpr (LaneBytes == 1) {
+    return static_cast<std::uint16_t>(_mm_movemask_epi8(bits));
+  } else if constexpr (LaneBytes == 4) {
+    return static_cast<std::uint64_t>(_mm_movemask_ps(_mm_castsi128_ps(bits)));
+  } else {
+    return static_cast<std::uint64_t>(_mm_movemask_pd(_mm_castsi128_pd(bits)));
+  }
+}
+#endif
+
 template <class T, class A>
 IPO_INLINE std::uint64_t movemask(xsimd::batch_bool<T, A> const& mask) noexcept {
   using reg = typename xsimd::batch_bool<T, A>::register_type;
@@ -124,26 +138,15 @@ IPO_INLINE std::uint64_t movemask(xsimd::batch_bool<T, A> const& mask) noexcept 
   } else {
     // An all-ones lane has its top bit set: take the sign bit of each lane.
 #if XSIMD_WITH_AVX
-    if constexpr (sizeof(reg) == 32) {
+    if constexpr (sizeof(reg) == 32) { // two 128-bit halves
       __m256i const bits = as_integer_bits(r);
-      if constexpr (sizeof(T) == 1) {
-        return static_cast<std::uint32_t>(_mm256_movemask_epi8(bits));
-      } else if constexpr (sizeof(T) == 4) {
-        return static_cast<std::uint64_t>(_mm256_movemask_ps(_mm256_castsi256_ps(bits)));
-      } else {
-        return static_cast<std::uint64_t>(_mm256_movemask_pd(_mm256_castsi256_pd(bits)));
-      }
+      constexpr unsigned half_lanes = 16 / sizeof(T);
+      return lane_signs<sizeof(T)>(_mm256_castsi256_si128(bits)) |
+             (lane_signs<sizeof(T)>(_mm256_extractf128_si256(bits, 1)) << half_lanes);
     } else
 #endif
     {
-      __m128i const bits = as_integer_bits(r);
-      if constexpr (sizeof(T) == 1) {
-        return static_cast<std::uint16_t>(_mm_movemask_epi8(bits));
-      } else if constexpr (sizeof(T) == 4) {
-        return static_cast<std::uint64_t>(_mm_movemask_ps(_mm_castsi128_ps(bits)));
-      } else {
-        return static_cast<std::uint64_t>(_mm_movemask_pd(_mm_castsi128_pd(bits)));
-      }
+      return lane_signs<sizeof(T)>(as_integer_bits(r));
     }
   }
 }
