@@ -164,6 +164,7 @@ public:
     std::size_t const n = text.size();
     std::size_t const first_new = out.size();
     std::size_t i = 0;
+    bool const with_events = !event_slots_.empty();
     if constexpr (!std::is_same_v<Arch, simd::scalar>) {
       using words = xsimd::batch<std::uint32_t, Arch>;
       constexpr std::size_t W = words::size;
@@ -171,7 +172,6 @@ public:
       static_assert(block == xsimd::batch<std::uint8_t, Arch>::size && block <= 64);
       words const fold(0x20202020u), first_multiplier(kMultiplier1),
           second_multiplier(kMultiplier2), low5(31u), one(1u), zero(0u);
-      bool const with_events = !event_slots_.empty();
       bool previous_space = false; // whether the byte before the block is white space
 #if defined(__AVX512BW__)
       std::optional<detail::window_filter_avx512> in_registers;
@@ -238,7 +238,6 @@ public:
         return;
       }
     }
-    bool const with_events = !event_slots_.empty();
     for (; i < n; ++i) {
       if (with_events && is_event(data, n, i)) [[unlikely]] {
         check_event(data, n, i, out);
