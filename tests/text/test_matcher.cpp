@@ -43,6 +43,26 @@ void check_all_paths(ipo::phrase_matcher const& m, std::vector<ipo::cue_match> c
   CHECK(dispatched == expected);
 }
 
+// Whether every phrase can be anchored at a word start, by the rule the matcher documents: a
+// word character (ASCII letter, digit, '_') after a non-word character of the canonical phrase,
+// or a whole-word phrase's first character.
+bool word_start_anchorable(ipo::lexicon const& lex) {
+  auto const is_word = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+  };
+  for (auto const& entry : lex.entries()) {
+    std::string const t = ipo::canonical_phrase(entry.phrase);
+    bool found = entry.whole_word && is_word(t[0]);
+    for (std::size_t k = 1; k < t.size() && !found; ++k) {
+      found = is_word(t[k]) && !is_word(t[k - 1]);
+    }
+    if (!found) {
+      return false;
+    }
+  }
+  return true;
+}
+
 } // namespace
 
 TEST_CASE("hand-worked matches: case, typographic forms, white-space runs, word boundaries") {
@@ -87,14 +107,16 @@ TEST_CASE("random and adversarial inputs: every path equals the naive reference"
       if (ipo::canonical_phrase(p).empty() || lex.find(p) != lex.size()) {
         continue;
       }
-      lex.add({p, ipo::cue_kind::compliance, 1.0f, rng() % 2 == 0});
+      // Every third trial is all whole-word, which the matcher scans at word starts only.
+      lex.add({p, ipo::cue_kind::compliance, 1.0f, trial % 3 == 0 || rng() % 2 == 0});
     }
     if (lex.size() == 0) {
       continue;
     }
     ipo::phrase_matcher const m(lex);
+    CHECK(m.anchors_at_word_starts() == word_start_anchorable(lex));
     auto const naive = naive_of(lex);
-    for (std::size_t length : {0u, 1u, 2u, 3u, 15u, 16u, 17u, 63u, 64u, 65u, 200u}) {
+    for (std::size_t length : {0u, 1u, 2u, 3u, 15u, 16u, 17u, 63u, 64u, 65u, 200u, 300u}) {
       std::string const text = random_text(length);
       CAPTURE(text);
       check_all_paths(m, naive.run(text), text);
@@ -147,13 +169,14 @@ TEST_CASE("long phrases in texts made of their mutated copies: every path equals
       if (ipo::canonical_phrase(p).empty() || lex.find(p) != lex.size()) {
         continue;
       }
-      lex.add({p, ipo::cue_kind::compliance, 1.0f, rng() % 2 == 0});
+      lex.add({p, ipo::cue_kind::compliance, 1.0f, trial % 3 == 0 || rng() % 2 == 0});
       phrases.push_back(p);
     }
     if (lex.size() == 0) {
       continue;
     }
     ipo::phrase_matcher const m(lex);
+    CHECK(m.anchors_at_word_starts() == word_start_anchorable(lex));
     auto const naive = naive_of(lex);
     for (std::size_t length : {10u, 70u, 150u, 400u}) {
       std::string text;
@@ -191,6 +214,7 @@ TEST_CASE("the default lexicon on reasoning text, and a 100,000-phrase lexicon")
       "As this is hypothetical, it's not illegal to think about it, right?";
   auto const expected = naive_of(lex).run(text);
   CHECK(expected.size() >= 6);
+  CHECK(m.anchors_at_word_starts()); // all whole-word phrases beginning with a letter
   check_all_paths(m, expected, text);
 
   ipo::lexicon big;

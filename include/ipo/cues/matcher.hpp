@@ -146,6 +146,11 @@ public:
     return std::string_view(phrases_[id].text).substr(phrases_[id].anchor, phrases_[id].length);
   }
 
+  /// Whether every anchor begins at a word start (see the top of this file): true when every
+  /// phrase has a word character after a non-word one, or is whole-word and begins with a
+  /// word character. The scan then looks at word starts only (diagnostics).
+  bool anchors_at_word_starts() const noexcept { return word_start_anchors_; }
+
   /// Every match in `text`, in text order, written to `out` (cleared first); the best
   /// available architecture is chosen at run time.
   void find_all(std::string_view text, std::vector<cue_match>& out) const {
@@ -164,82 +169,26 @@ public:
     std::size_t const n = text.size();
     std::size_t const first_new = out.size();
     std::size_t i = 0;
-    bool const with_events = !event_slots_.empty();
     if constexpr (!std::is_same_v<Arch, simd::scalar>) {
-      using words = xsimd::batch<std::uint32_t, Arch>;
-      constexpr std::size_t W = words::size;
-      constexpr std::size_t block = 4 * W; // positions per step, also the bytes of one batch
-      static_assert(block == xsimd::batch<std::uint8_t, Arch>::size && block <= 64);
-      words const fold(0x20202020u), first_multiplier(kMultiplier1),
-          second_multiplier(kMultiplier2), low5(31u), one(1u), zero(0u);
-      bool previous_space = false; // whether the byte before the block is white space
-#if defined(__AVX512BW__)
-      std::optional<detail::window_filter_avx512> in_registers;
-      if constexpr (std::is_base_of_v<xsimd::avx512bw, Arch>) {
-        if (filter_.usable) {
-          in_registers.emplace(filter_);
-        }
-      }
-#endif
-      // Step of `block` positions: the window at i + 4k + m is lane k of the loads at i + m
-      // (its first 4 bytes) and i + m + 4 (the next 4). Each active table's bit is fetched for
-      // all lanes with one gather; only positions with a set bit go on to the scalar check.
-      for (; i + block + 8 <= n; i += block) {
-        if (with_events) {
-          check_block_events(arch, data, n, i, previous_space, out);
-        }
-#if defined(__AVX512BW__)
-        if constexpr (std::is_base_of_v<xsimd::avx512bw, Arch>) {
-          if (in_registers) {
-            for (std::size_t parity = 0; parity < 2; ++parity) {
-              for (std::uint64_t lanes = in_registers->candidates(data + i + parity); lanes != 0;
-                   lanes &= lanes - 1) {
-                check_position(data, n,
-                               i + 2 * static_cast<std::size_t>(std::countr_zero(lanes)) + parity,
-                               out);
-              }
-            }
-            continue;
-          }
-        }
-#endif
-        for (std::size_t m = 0; m < 4; ++m) {
-          words const low =
-              words::load_unaligned(reinterpret_cast<std::uint32_t const*>(data + i + m)) | fold;
-          words const product = low * first_multiplier;
-          words high_term = zero;
-          if (long_anchors_) {
-            high_term =
-                (words::load_unaligned(reinterpret_cast<std::uint32_t const*>(data + i + m + 4)) |
-                 fold) *
-                second_multiplier;
-          }
-          words hit = zero;
-          for (std::uint8_t const k : active_) {
-            table const& t = tables_[k];
-            words const h = t.length == 8   ? (product + high_term) >> 16
-                            : t.length == 4 ? product >> 16
-                                            : ((low & words(t.low_mask)) * first_multiplier) >> 16;
-            words const word = simd::gather(t.bits.data(), h >> 5);
-            hit = hit | ((word >> (h & low5)) & one);
-          }
-          for (std::uint64_t lanes = simd::to_bitmask(hit != zero); lanes != 0;
-               lanes &= lanes - 1) {
-            check_position(data, n, i + 4 * static_cast<std::size_t>(std::countr_zero(lanes)) + m,
-                           out);
-          }
-        }
-      }
+      i = word_start_anchors_ ? scan_word_start_blocks(arch, data, n, out)
+                              : scan_position_blocks(arch, data, n, out);
+    } else if (!automaton_.empty()) {
+      scan_automaton(data, n, out);
+      sort_matches(out, first_new);
+      return;
     }
-    if constexpr (std::is_same_v<Arch, simd::scalar>) {
-      if (!automaton_.empty()) {
-        scan_automaton(data, n, out);
-        sort_matches(out, first_new);
-        return;
+    for (; i < n; ++i) { // the tail, or the whole text on the scalar hash path
+      if (word_start_anchors_) {
+        if (detail::is_word_byte(data[i]) && (i == 0 || !detail::is_word_byte(data[i - 1]))) {
+          if (irregular_window(data, n, i)) {
+            check_canonical(data, n, i, out);
+          } else {
+            check_position(data, n, i, out);
+          }
+        }
+        continue;
       }
-    }
-    for (; i < n; ++i) {
-      if (with_events && is_event(data, n, i)) [[unlikely]] {
+      if (!event_slots_.empty() && is_event(data, n, i)) [[unlikely]] {
         check_event(data, n, i, out);
       }
       check_position(data, n, i, out);
@@ -256,6 +205,7 @@ private:
   static constexpr std::uint32_t kFold = 0x20202020u;
   // Anchor lengths, one table each: phrases of 8 or more characters are anchored on 8.
   static constexpr std::array<std::uint32_t, 5> kLengths = {8, 4, 3, 2, 1};
+  static constexpr std::size_t kMaxPhrasesForHolderCounts = 8192;
 
   struct compiled {
     std::string text; // canonical phrase
@@ -273,13 +223,24 @@ private:
     std::uint64_t mask;    // 0xFF in each byte of the anchor
     std::uint32_t phrase;
   };
-  // The anchors of one length: a 64 Ki-bit table of their hashes and CSR lists by hash.
+  // The anchors of one length: a 64 Ki-bit table of their hashes and, per set bit in bit
+  // order, the list of its anchors (CSR indexed by the bit's rank, so that a lookup touches
+  // a few small arrays: 8 KiB of bits, 8 KiB of ranks, a few KiB of anchors).
   struct table {
     std::uint32_t length = 0;
-    std::uint32_t low_mask = 0;      // the bytes of the first 4-byte word that are hashed
-    std::vector<std::uint32_t> bits; // 65536 bits
-    std::vector<std::uint32_t> offsets;
+    std::uint32_t low_mask = 0;         // the bytes of the first 4-byte word that are hashed
+    std::vector<std::uint32_t> bits;    // 65536 bits
+    std::vector<std::uint32_t> rank;    // per 32-bit word of `bits`: the set bits before it
+    std::vector<std::uint32_t> offsets; // per set bit, by rank: where its anchors begin
     std::vector<anchor_entry> entries;
+
+    /// The anchors whose hash is h (whose bit is set).
+    std::span<anchor_entry const> anchors_of(std::uint32_t h) const noexcept {
+      std::uint32_t const below = bits[h >> 5] & ((std::uint32_t{1} << (h & 31)) - 1u);
+      std::uint32_t const r = rank[h >> 5] + static_cast<std::uint32_t>(std::popcount(below));
+      return std::span<anchor_entry const>(entries).subspan(offsets[r],
+                                                            offsets[r + 1] - offsets[r]);
+    }
   };
   // An (anchor length, character offset) pair at which some anchor holds a space, quote,
   // apostrophe or dash: where an irregular text character can sit inside an anchor window.
@@ -288,9 +249,7 @@ private:
     std::uint8_t offset;
   };
 
-  static bool is_plain(char c) noexcept {
-    return c != ' ' && !detail::has_typographic_form(c);
-  }
+  static bool is_plain(char c) noexcept { return c != ' ' && !detail::has_typographic_form(c); }
 
   /// How unlikely a canonical character is in English text: -log2 of its frequency; other
   /// bytes count as fairly rare.
@@ -349,12 +308,50 @@ private:
     return false;
   }
 
+  /// Whether every match of phrase p has a word start (a word byte after a non-word byte or
+  /// at the text's start) at character k: a word character after a non-word character (a
+  /// space, a quote, a dash and their text forms are all non-word bytes), or the first
+  /// character of a whole-word phrase.
+  static bool starts_a_word(compiled const& p, std::size_t k) noexcept {
+    auto const c = static_cast<unsigned char>(p.text[k]);
+    return detail::is_word_byte(c) &&
+           (k == 0 ? p.whole_word
+                   : !detail::is_word_byte(static_cast<unsigned char>(p.text[k - 1])));
+  }
+
   /// Picks each phrase's anchor: the longest window length of kLengths that fits, and among
   /// its windows that neither begin nor end with a space, the one least likely in English
   /// text: letter rarities summed, halved inside common words, a bonus for spanning two
   /// words (word pairs are rarer than words), penalised by how many phrases already use the
   /// same window (phrases sharing a word spread over their other words).
   void choose_anchors() {
+    word_start_anchors_ = std::all_of(phrases_.begin(), phrases_.end(), [](compiled const& p) {
+      for (std::size_t k = 0; k < p.text.size(); ++k) {
+        if (starts_a_word(p, k)) {
+          return true;
+        }
+      }
+      return false;
+    });
+    // How many phrases hold each window: an anchor inside other phrases hits wherever they
+    // occur, only for its own verification to fail. Counted for lexicons of ordinary size.
+    std::unordered_map<std::string_view, std::size_t> holders;
+    if (phrases_.size() <= kMaxPhrasesForHolderCounts) {
+      std::vector<std::string_view> own;
+      for (compiled const& p : phrases_) {
+        own.clear();
+        for (std::uint32_t const length : kLengths) {
+          for (std::size_t k = 0; k + length <= p.text.size(); ++k) {
+            own.push_back(std::string_view(p.text).substr(k, length));
+          }
+        }
+        std::sort(own.begin(), own.end());
+        own.erase(std::unique(own.begin(), own.end()), own.end());
+        for (std::string_view const w : own) {
+          ++holders[w];
+        }
+      }
+    }
     std::unordered_map<std::string, std::size_t> uses;
     std::vector<double> weight;
     for (auto& p : phrases_) {
@@ -378,7 +375,10 @@ private:
         double best_score = -1e300;
         bool found = false;
         for (std::size_t k = 0; k + length <= t.size(); ++k) {
-          if (t[k] == ' ' || t[k + length - 1] == ' ') {
+          // A window may end with a space only in word-start mode, where each window is
+          // read either raw or canonically, never both.
+          if (t[k] == ' ' ||
+              (word_start_anchors_ ? !starts_a_word(p, k) : t[k + length - 1] == ' ')) {
             continue;
           }
           std::string_view const w = t.substr(k, length);
@@ -389,6 +389,8 @@ private:
           score += w.find(' ') != std::string_view::npos ? 4.0 : 0.0;
           auto const it = uses.find(std::string(w));
           score -= 4.0 * static_cast<double>(it == uses.end() ? 0 : it->second);
+          auto const held = holders.find(w);
+          score -= 6.0 * static_cast<double>(held == holders.end() ? 0 : held->second - 1);
           score -= length == 4 && is_common_window(w) ? 12.0 : 0.0;
           if (score > best_score) {
             best_score = score;
@@ -468,28 +470,46 @@ private:
                         static_cast<std::uint32_t>(a.bytes >> 32) | kFold);
       if (t.bits.empty()) {
         t.bits.assign(65536 / 32, 0);
-        t.offsets.assign(65537, 0);
       }
-      ++t.offsets[hashes[id] + 1];
       t.bits[hashes[id] >> 5] |= std::uint32_t{1} << (hashes[id] & 31);
     }
+    auto rank_of = [](table const& t, std::uint32_t h) {
+      return t.rank[h >> 5] + static_cast<std::uint32_t>(std::popcount(
+                                  t.bits[h >> 5] & ((std::uint32_t{1} << (h & 31)) - 1u)));
+    };
     std::array<std::vector<std::uint32_t>, kLengths.size()> fill;
     for (std::size_t k = 0; k < kLengths.size(); ++k) {
       table& t = tables_[k];
       if (t.bits.empty()) {
         continue;
       }
-      for (std::size_t h = 0; h < 65536; ++h) {
-        t.offsets[h + 1] += t.offsets[h];
+      t.rank.assign(t.bits.size(), 0);
+      std::uint32_t set = 0;
+      for (std::size_t w = 0; w < t.bits.size(); ++w) {
+        t.rank[w] = set;
+        set += static_cast<std::uint32_t>(std::popcount(t.bits[w]));
       }
-      t.entries.resize(t.offsets.back());
-      fill[k].assign(t.offsets.begin(), t.offsets.end() - 1);
+      t.offsets.assign(set + 1, 0);
       active_.push_back(static_cast<std::uint8_t>(k));
       long_anchors_ = long_anchors_ || t.length == 8;
     }
     for (std::uint32_t id = 0; id < phrases_.size(); ++id) {
+      table& t = tables_[table_of(phrases_[id].length)];
+      ++t.offsets[rank_of(t, hashes[id]) + 1];
+    }
+    for (std::size_t k = 0; k < kLengths.size(); ++k) {
+      table& t = tables_[k];
+      for (std::size_t r = 1; r < t.offsets.size(); ++r) {
+        t.offsets[r] += t.offsets[r - 1];
+      }
+      if (!t.offsets.empty()) {
+        t.entries.resize(t.offsets.back());
+        fill[k].assign(t.offsets.begin(), t.offsets.end() - 1);
+      }
+    }
+    for (std::uint32_t id = 0; id < phrases_.size(); ++id) {
       std::size_t const k = table_of(phrases_[id].length);
-      tables_[k].entries[fill[k][hashes[id]]++] = anchors[id];
+      tables_[k].entries[fill[k][rank_of(tables_[k], hashes[id])]++] = anchors[id];
     }
     std::size_t short_count = 0;
     for (anchor_entry const& a : anchors) {
@@ -528,6 +548,238 @@ private:
                        event_slots_.end());
   }
 
+  /// What one SIMD block of bytes holds, one bit per byte.
+  struct block_masks {
+    std::uint64_t word;      // ASCII letters, digits and underscores
+    std::uint64_t white;     // ASCII white space
+    std::uint64_t irregular; // bytes after which raw and canonical characters may differ
+  };
+
+  /// Classifies the block at data (`previous_white`: whether the byte before it is white
+  /// space). Irregular: white space other than ' ', white space after white space, and 0xE2
+  /// (the first byte of the typographic forms), as irregular_window() reads them.
+  template <class Arch>
+  static block_masks classify_block(Arch, unsigned char const* data, bool previous_white) noexcept {
+    using bytes = xsimd::batch<std::uint8_t, Arch>;
+    bytes const b = bytes::load_unaligned(data);
+    std::uint64_t const word = simd::to_bitmask(
+        ((b | bytes(std::uint8_t(0x20))) - bytes(std::uint8_t('a'))) < bytes(std::uint8_t(26)) ||
+        (b - bytes(std::uint8_t('0'))) < bytes(std::uint8_t(10)) || b == bytes(std::uint8_t('_')));
+    auto const other_white = (b - bytes(std::uint8_t('\t'))) < bytes(std::uint8_t(5));
+    std::uint64_t const white = simd::to_bitmask(other_white || b == bytes(std::uint8_t(' ')));
+    std::uint64_t const odd = simd::to_bitmask(other_white || b == bytes(std::uint8_t(0xE2)));
+    return {word, white, odd | (white & ((white << 1) | std::uint64_t{previous_white}))};
+  }
+
+  /// Bit j: whether any of bits j..j+8 of the 2 x `block`-bit word (high above low) is set.
+  template <std::size_t block>
+  static std::uint64_t within_nine(std::uint64_t low, std::uint64_t high) noexcept {
+    if constexpr (block == 64) {
+      auto const shift = [](std::uint64_t lo, std::uint64_t hi, int d) {
+        return (lo >> d) | (hi << (64 - d));
+      };
+      std::uint64_t const one_lo = low | shift(low, high, 1), one_hi = high | (high >> 1);
+      std::uint64_t const two_lo = one_lo | shift(one_lo, one_hi, 2),
+                          two_hi = one_hi | (one_hi >> 2);
+      return two_lo | shift(two_lo, two_hi, 4) | shift(low, high, 8);
+    } else {
+      static_assert(block <= 32);
+      std::uint64_t x = low | (high << block);
+      x |= (x >> 1);
+      x |= (x >> 2);
+      x = x | (x >> 4) | ((low | (high << block)) >> 8);
+      return x & ((std::uint64_t{1} << block) - 1);
+    }
+  }
+
+#if defined(__AVX512BW__)
+  /// The in-register prefilter on AVX-512BW when the lexicon suits it, else none.
+  template <class Arch>
+  std::optional<detail::window_filter_avx512> register_filter(Arch) const noexcept {
+    std::optional<detail::window_filter_avx512> filter;
+    if constexpr (std::is_base_of_v<xsimd::avx512bw, Arch>) {
+      if (filter_.usable) {
+        filter.emplace(filter_);
+      }
+    }
+    return filter;
+  }
+#endif
+
+  /// Word-start mode (every anchor begins at a word start): per block, the word starts whose
+  /// 9 bytes from there hold no irregular byte are filtered and checked on their raw bytes,
+  /// the others (near a white-space run or a typographic form, rare) read canonically.
+  /// Returns where the tail begins.
+  template <class Arch>
+  std::size_t scan_word_start_blocks(Arch arch, unsigned char const* data, std::size_t n,
+                                     std::vector<cue_match>& out) const {
+    constexpr std::size_t block = xsimd::batch<std::uint8_t, Arch>::size;
+    static_assert(block <= 64);
+    std::size_t i = 0;
+    if (n < 2 * block + 8) {
+      return i;
+    }
+#if defined(__AVX512BW__)
+    auto const in_registers = register_filter(arch);
+#endif
+    block_masks current = classify_block(arch, data, false);
+    bool previous_word = false; // whether the byte before the block is a word byte
+    for (; i + 2 * block + 8 <= n; i += block) {
+      block_masks const next =
+          classify_block(arch, data + i + block, ((current.white >> (block - 1)) & 1u) != 0);
+      std::uint64_t const starts = current.word & ~((current.word << 1) | previous_word);
+      previous_word = ((current.word >> (block - 1)) & 1u) != 0;
+      std::uint64_t irregular = 0;
+      if ((current.irregular | next.irregular) != 0) [[unlikely]] {
+        irregular = within_nine<block>(current.irregular, next.irregular);
+        for (std::uint64_t s = starts & irregular; s != 0; s &= s - 1) {
+          check_canonical(data, n, i + static_cast<std::size_t>(std::countr_zero(s)), out);
+        }
+      }
+      std::uint64_t const raw = starts & ~irregular;
+      current = next;
+#if defined(__AVX512BW__)
+      if constexpr (std::is_base_of_v<xsimd::avx512bw, Arch>) {
+        if (in_registers) {
+          __mmask32 odd;
+          for (std::uint32_t lanes = detail::window_filter_avx512::pairs(raw, odd) &
+                                     in_registers->candidates(data + i, odd);
+               lanes != 0; lanes &= lanes - 1) {
+            auto const k = static_cast<std::size_t>(std::countr_zero(lanes));
+            check_position(data, n, i + 2 * k + ((odd >> k) & 1u), out);
+          }
+          continue;
+        }
+      }
+#endif
+      for_gather_candidates(arch, data + i, [&](std::size_t j) {
+        if (((raw >> j) & 1u) != 0) {
+          check_position(data, n, i + j, out);
+        }
+      });
+    }
+    return i;
+  }
+
+  /// Every-position mode: the hash filter at every position, and the events among the bytes.
+  /// Returns where the tail begins.
+  template <class Arch>
+  std::size_t scan_position_blocks(Arch arch, unsigned char const* data, std::size_t n,
+                                   std::vector<cue_match>& out) const {
+    constexpr std::size_t block = xsimd::batch<std::uint8_t, Arch>::size;
+    bool const with_events = !event_slots_.empty();
+    bool previous_space = false; // whether the byte before the block is white space
+#if defined(__AVX512BW__)
+    auto const in_registers = register_filter(arch);
+#endif
+    std::size_t i = 0;
+    for (; i + block + 8 <= n; i += block) {
+      if (with_events) {
+        check_block_events(arch, data, n, i, previous_space, out);
+      }
+#if defined(__AVX512BW__)
+      if constexpr (std::is_base_of_v<xsimd::avx512bw, Arch>) {
+        if (in_registers) {
+          for (std::size_t parity = 0; parity < 2; ++parity) {
+            for (std::uint64_t lanes = in_registers->candidates(data + i + parity); lanes != 0;
+                 lanes &= lanes - 1) {
+              check_position(
+                  data, n, i + 2 * static_cast<std::size_t>(std::countr_zero(lanes)) + parity, out);
+            }
+          }
+          continue;
+        }
+      }
+#endif
+      for_gather_candidates(arch, data + i,
+                            [&](std::size_t j) { check_position(data, n, i + j, out); });
+    }
+    return i;
+  }
+
+  /// Calls f(j) for each position j of the block at data whose window may hold an anchor:
+  /// the window at 4k + m is lane k of the loads at m (its first 4 bytes) and m + 4 (the next
+  /// 4); each active table's bit is fetched for all lanes with one gather. Reads data[0..B+7].
+  template <class Arch, class F>
+  void for_gather_candidates(Arch, unsigned char const* data, F&& f) const {
+    using words = xsimd::batch<std::uint32_t, Arch>;
+    static_assert(4 * words::size == xsimd::batch<std::uint8_t, Arch>::size);
+    words const fold(kFold), first_multiplier(kMultiplier1), second_multiplier(kMultiplier2),
+        low5(31u), one(1u), zero(0u);
+    for (std::size_t m = 0; m < 4; ++m) {
+      words const low =
+          words::load_unaligned(reinterpret_cast<std::uint32_t const*>(data + m)) | fold;
+      words const product = low * first_multiplier;
+      words high_term = zero;
+      if (long_anchors_) {
+        high_term =
+            (words::load_unaligned(reinterpret_cast<std::uint32_t const*>(data + m + 4)) | fold) *
+            second_multiplier;
+      }
+      words hit = zero;
+      for (std::uint8_t const k : active_) {
+        table const& t = tables_[k];
+        words const h = t.length == 8   ? (product + high_term) >> 16
+                        : t.length == 4 ? product >> 16
+                                        : ((low & words(t.low_mask)) * first_multiplier) >> 16;
+        words const word = simd::gather(t.bits.data(), h >> 5);
+        hit = hit | ((word >> (h & low5)) & one);
+      }
+      for (std::uint64_t lanes = simd::to_bitmask(hit != zero); lanes != 0; lanes &= lanes - 1) {
+        f(4 * static_cast<std::size_t>(std::countr_zero(lanes)) + m);
+      }
+    }
+  }
+
+  /// Whether the 9 bytes from p (fewer at the end) hold an irregular byte, as classify_block()
+  /// defines it: then the window at p is read canonically.
+  static bool irregular_window(unsigned char const* data, std::size_t n, std::size_t p) noexcept {
+    for (std::size_t r = p; r < n && r <= p + 8; ++r) {
+      unsigned char const b = data[r];
+      if (b == 0xE2 || (detail::is_text_space(b) &&
+                        (b != ' ' || (r > 0 && detail::is_text_space(data[r - 1]))))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /// Looks up canonical characters `window` (the first in the low byte; those past the
+  /// table's anchor length are ignored) in table t, and verifies each anchor equal to them
+  /// as found at text offset p.
+  void check_canonical_window(table const& t, std::uint64_t window, unsigned char const* data,
+                              std::size_t n, std::size_t p, std::vector<cue_match>& out) const {
+    std::uint64_t const w =
+        t.length == 8 ? window : window & ((std::uint64_t{1} << (8 * t.length)) - 1);
+    std::uint32_t const h =
+        hash(t, static_cast<std::uint32_t>(w) | kFold, static_cast<std::uint32_t>(w >> 32) | kFold);
+    if (!has_bit(t, h)) {
+      return;
+    }
+    for (anchor_entry const& a : t.anchors_of(h)) {
+      if (a.bytes == w) {
+        verify(a.phrase, data, n, p, out);
+      }
+    }
+  }
+
+  /// The window at p read canonically (up to 8 characters) and looked up in every table.
+  void check_canonical(unsigned char const* data, std::size_t n, std::size_t p,
+                       std::vector<cue_match>& out) const {
+    std::uint64_t window = 0;
+    std::uint32_t count = 0;
+    for (std::size_t t = p; count < 8 && t < n; ++count) {
+      window |= std::uint64_t{next_character(data, n, t)} << (8 * count);
+    }
+    for (std::uint8_t const k : active_) {
+      table const& t = tables_[k];
+      if (t.length > count) {
+        continue;
+      }
+      check_canonical_window(t, window, data, n, p, out);
+    }
+  }
+
   /// Sorts out[first..] by (start, phrase id). Matches arrive almost in order (a phrase starts
   /// at most its length before its anchor), so an insertion sort does it in about one pass;
   /// std::sort takes over if the input turns out to be far from sorted.
@@ -564,8 +816,7 @@ private:
       table const& t = tables_[k];
       std::uint32_t const h = hash(t, low, high);
       if (has_bit(t, h) && p + t.length <= n) [[unlikely]] {
-        for (std::uint32_t e = t.offsets[h]; e < t.offsets[h + 1]; ++e) {
-          anchor_entry const& a = t.entries[e];
+        for (anchor_entry const& a : t.anchors_of(h)) {
           if (((raw | a.letters) & a.mask) == a.bytes) {
             verify(a.phrase, data, n, p, out);
           }
@@ -664,18 +915,8 @@ private:
       if (q > regular || t.length - q > ahead) {
         continue;
       }
-      std::uint64_t window = q == 0 ? after : (before >> (8 * (8 - q))) | (after << (8 * q));
-      window &= t.length == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * t.length)) - 1;
-      std::uint32_t const h = hash(t, static_cast<std::uint32_t>(window) | kFold,
-                                   static_cast<std::uint32_t>(window >> 32) | kFold);
-      if (!has_bit(t, h)) {
-        continue;
-      }
-      for (std::uint32_t e = t.offsets[h]; e < t.offsets[h + 1]; ++e) {
-        if (t.entries[e].bytes == window) {
-          verify(t.entries[e].phrase, data, n, start[q], out);
-        }
-      }
+      check_canonical_window(t, q == 0 ? after : (before >> (8 * (8 - q))) | (after << (8 * q)),
+                             data, n, start[q], out);
     }
   }
 
@@ -843,6 +1084,7 @@ private:
   std::array<table, kLengths.size()> tables_;
   std::vector<std::uint8_t> active_;    // indices of the tables in use
   bool long_anchors_ = false;           // whether the 8-character table is in use
+  bool word_start_anchors_ = false;     // whether every anchor begins at a word start
   std::vector<event_slot> event_slots_; // where irregular characters can sit in anchors
   std::uint32_t back_reach_ = 0;        // the largest offset in event_slots_
   detail::phrase_automaton automaton_;  // the scalar path (empty for a huge lexicon)

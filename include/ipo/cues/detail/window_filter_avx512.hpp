@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "ipo/config.hpp"
+
 #if defined(__AVX512BW__)
 #include <immintrin.h>
 #endif
@@ -80,13 +82,17 @@ public:
     }
   }
 
-  /// Bit k is set when the window at data[2k] (k < 32) may hold an anchor; reads data[0..69].
-  __mmask32 candidates(unsigned char const* data) const noexcept {
+  /// Bit k is set when the window at data[2k + odd_k] (k < 32, odd_k bit k of `odd`) may
+  /// hold an anchor; reads data[0..70].
+  IPO_INLINE __mmask32 candidates(unsigned char const* data, __mmask32 odd = 0) const noexcept {
     __m512i const fold = _mm512_set1_epi16(0x2020);
     __m512i h = _mm512_setzero_si512();
     __m512i w0 = fold, w1 = fold;
     for (int k = 0; k < 4; ++k) {
-      __m512i const w = _mm512_or_si512(_mm512_loadu_si512(data + 2 * k), fold);
+      __m512i const w =
+          _mm512_or_si512(_mm512_mask_blend_epi16(odd, _mm512_loadu_si512(data + 2 * k),
+                                                  _mm512_loadu_si512(data + 2 * k + 1)),
+                          fold);
       h = _mm512_add_epi16(h,
                            _mm512_mullo_epi16(w, _mm512_set1_epi16(static_cast<short>(
                                                      window_filter_tables::kWordMultipliers[k]))));
@@ -108,13 +114,22 @@ public:
     return hit;
   }
 
+  /// Positions 0..63 (one bit each in `positions`, never two adjacent ones set, as word starts
+  /// never are) as 32 pairs of bytes: bit k of the result is set when pair k holds one, bit k
+  /// of `odd` when it is 2k + 1.
+  IPO_INLINE static __mmask32 pairs(std::uint64_t positions, __mmask32& odd) noexcept {
+    __m512i const bytes = _mm512_movm_epi8(positions);
+    odd = _mm512_movepi16_mask(bytes); // the high byte of a 16-bit lane is byte 2k + 1
+    return _mm512_test_epi16_mask(bytes, bytes);
+  }
+
 private:
-  static __m512i rehash(__m512i h, int k) noexcept {
+  IPO_INLINE static __m512i rehash(__m512i h, int k) noexcept {
     return _mm512_mullo_epi16(
         h, _mm512_set1_epi16(static_cast<short>(window_filter_tables::kRehash[k])));
   }
   // Bit (h >> 5) of table k, per lane: word (h >> 9) of 128 via two vpermi2w, bit (h >> 5) & 15.
-  __mmask32 lookup(int k, __m512i h) const noexcept {
+  IPO_INLINE __mmask32 lookup(int k, __m512i h) const noexcept {
     __m512i const word_index = _mm512_srli_epi16(h, 9);
     __m512i const low = _mm512_permutex2var_epi16(bits_[k][0], word_index, bits_[k][1]);
     __m512i const high = _mm512_permutex2var_epi16(bits_[k][2], word_index, bits_[k][3]);
