@@ -253,6 +253,31 @@ TEST_CASE("the lexicon scorer sums weights per step and kind") {
   CHECK(scores[1].count(ipo::cue_kind::trigger) == 3);
 }
 
+TEST_CASE("the lexicon scorer rejects steps out of order, overlapping or outside the text") {
+  ipo::lexicon lex;
+  lex.add({"refuse", ipo::cue_kind::trigger, 2.0f, true});
+  ipo::lexicon_scorer const scorer(lex);
+  std::string const text = "I refuse. I refuse again."; // 25 bytes
+  std::vector<ipo::step_score> scores(3);
+  auto const rejects = [&](std::vector<ipo::byte_span> const& steps, std::string const& named) {
+    try {
+      scorer.score(text, steps, scores);
+      FAIL("no error for step " << named);
+    } catch (ipo::argument_error const& e) {
+      CHECK(std::string(e.what()).find("'" + named + "'") != std::string::npos);
+    }
+    CHECK(scores.empty());
+  };
+  rejects({{10, 25}, {0, 9}}, "steps[1]");                                  // out of order
+  rejects({{0, 12}, {10, 25}}, "steps[1]");                                 // overlapping
+  rejects({{0, 9}, {10, 26}}, "steps[1]");                                  // past the text's end
+  rejects({{9, 0}}, "steps[0]");                                            // end before begin
+  scorer.score(text, std::vector<ipo::byte_span>{{0, 9}, {9, 25}}, scores); // adjacent is fine
+  REQUIRE(scores.size() == 2);
+  CHECK(scores[0].count(ipo::cue_kind::trigger) == 1);
+  CHECK(scores[1].count(ipo::cue_kind::trigger) == 1);
+}
+
 namespace {
 // A user-written scorer: one compliance point per question mark in a step.
 struct question_scorer {

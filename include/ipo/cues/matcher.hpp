@@ -121,15 +121,12 @@ public:
                    lex.size(), "fewer than 2^31 phrases");
     phrases_.reserve(lex.size());
     for (auto const& entry : lex.entries()) {
-      compiled p{canonical_phrase(entry.phrase), entry.whole_word, 0, 0, {}, {}};
-      p.padded = p.text + std::string(8, '\0');
-      p.letters.assign(p.padded.size(), '\0');
-      for (std::size_t k = 0; k < p.text.size(); ++k) {
-        p.letters[k] = p.text[k] >= 'a' && p.text[k] <= 'z' ? '\x20' : '\0';
-      }
-      phrases_.push_back(std::move(p));
+      phrases_.push_back({canonical_phrase(entry.phrase), entry.whole_word});
     }
     build_tables();
+    build_verifiers();
+    check_argument(verify_bytes_.size() <= std::size_t{0xFFFFFFFF}, "ipo::phrase_matcher",
+                   "lex.size()", lex.size(), "a lexicon of fewer than 4 GiB of phrase bytes");
     std::vector<std::string> canonical_texts;
     canonical_texts.reserve(phrases_.size());
     for (compiled const& p : phrases_) {
@@ -212,8 +209,15 @@ private:
     bool whole_word;
     std::uint32_t anchor = 0; // offset of the anchor window in `text`
     std::uint32_t length = 0; // its length, one of kLengths
-    std::string padded;       // `text` and 8 zero bytes, for 8-byte loads
-    std::string letters;      // 0x20 where `text` holds a letter, else 0; padded likewise
+  };
+  // What verify() reads of a phrase, packed: 12 bytes here, its bytes in verify_bytes_.
+  struct verifier {
+    std::uint32_t bytes;  // offset in verify_bytes_ of the canonical text, 8 zero bytes, then
+                          // 0x20 per letter of the text (else 0) and 8 zero bytes
+    std::uint16_t length; // of the canonical text
+    std::uint16_t anchor; // offset of the anchor window in it
+    bool word_before;     // a match must not follow a word byte
+    bool word_after;      // a match must not precede a word byte
   };
   // An anchor as the exact check sees it: a text window w (little-endian) holds the anchor
   // when ((w | letters) & mask) == bytes.
@@ -780,6 +784,25 @@ private:
     }
   }
 
+  void build_verifiers() {
+    verifiers_.reserve(phrases_.size());
+    for (compiled const& p : phrases_) {
+      auto const is_word = [](char c) {
+        return detail::is_word_byte(static_cast<unsigned char>(c));
+      };
+      verifiers_.push_back(
+          {static_cast<std::uint32_t>(verify_bytes_.size()),
+           static_cast<std::uint16_t>(p.text.size()), static_cast<std::uint16_t>(p.anchor),
+           p.whole_word && is_word(p.text.front()), p.whole_word && is_word(p.text.back())});
+      verify_bytes_.insert(verify_bytes_.end(), p.text.begin(), p.text.end());
+      verify_bytes_.insert(verify_bytes_.end(), 8, 0);
+      for (char const c : p.text) {
+        verify_bytes_.push_back(c >= 'a' && c <= 'z' ? 0x20 : 0);
+      }
+      verify_bytes_.insert(verify_bytes_.end(), 8, 0);
+    }
+  }
+
   /// Sorts out[first..] by (start, phrase id). Matches arrive almost in order (a phrase starts
   /// at most its length before its anchor), so an insertion sort does it in about one pass;
   /// std::sort takes over if the input turns out to be far from sorted.
@@ -865,8 +888,7 @@ private:
       state = automaton_.next(state, next_character(data, n, t));
       starts[count++ & (kRing - 1)] = start;
       for (std::uint32_t const id : automaton_.outputs(state)) {
-        compiled const& p = phrases_[id];
-        finish_match(p, id, data, n, starts[(count - p.text.size()) & (kRing - 1)], t, out);
+        finish_match(id, data, n, starts[(count - verifiers_[id].length) & (kRing - 1)], t, out);
       }
     }
   }
@@ -979,8 +1001,10 @@ private:
   /// or backwards; `readable` bytes may be read from `text` on. At the first difference met:
   /// `irregular` when the text byte may begin (forwards) or end (backwards) an irregular
   /// character, for the canonical reading to decide, and `differ` when no reading can match.
-  static byte_compare compare_raw(compiled const& p, std::size_t k, unsigned char const* text,
-                                  std::size_t count, std::size_t readable, bool forwards) noexcept {
+  byte_compare compare_raw(verifier const& v, std::size_t k, unsigned char const* text,
+                           std::size_t count, std::size_t readable, bool forwards) const noexcept {
+    unsigned char const* const phrase = verify_bytes_.data() + v.bytes + k;
+    unsigned char const* const letters = phrase + v.length + 8;
     for (std::size_t done = 0; done < count;) {
       std::size_t const c = std::min<std::size_t>(8, count - done);
       std::size_t const offset = forwards ? done : count - done - c;
@@ -995,9 +1019,7 @@ private:
       }
       std::uint64_t const keep = c == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * c)) - 1;
       // The phrase's strings carry 8 bytes of zero padding, so these loads stay inside them.
-      std::uint64_t const diff =
-          ((raw | load8(p.letters.data() + k + offset)) ^ load8(p.padded.data() + k + offset)) &
-          keep;
+      std::uint64_t const diff = ((raw | load8(letters + offset)) ^ load8(phrase + offset)) & keep;
       if (diff != 0) {
         std::size_t const at =
             offset + static_cast<std::size_t>(forwards ? std::countr_zero(diff) / 8
@@ -1020,40 +1042,34 @@ private:
   /// is), and reads canonical characters only where the bytes meet an irregular one.
   void verify(std::uint32_t id, unsigned char const* data, std::size_t n, std::size_t j,
               std::vector<cue_match>& out) const {
-    compiled const& p = phrases_[id];
-    std::size_t const suffix = p.text.size() - p.anchor;
-    if (j < p.anchor || j + suffix > n) {
+    verifier const& v = verifiers_[id];
+    std::size_t const suffix = v.length - v.anchor;
+    if (j < v.anchor || j + suffix > n) {
       return; // every canonical character takes at least one byte
     }
-    byte_compare const after = compare_raw(p, p.anchor, data + j, suffix, n - j, true);
+    byte_compare const after = compare_raw(v, v.anchor, data + j, suffix, n - j, true);
     if (after == byte_compare::differ) {
       return;
     }
     byte_compare const before =
-        compare_raw(p, 0, data + j - p.anchor, p.anchor, n - (j - p.anchor), false);
+        compare_raw(v, 0, data + j - v.anchor, v.anchor, n - (j - v.anchor), false);
     if (before == byte_compare::differ) {
       return;
     }
     if (after == byte_compare::equal && before == byte_compare::equal) {
-      finish_match(p, id, data, n, j - p.anchor, j + suffix, out);
+      finish_match(id, data, n, j - v.anchor, j + suffix, out);
       return;
     }
     verify_canonical(id, data, n, j, out);
   }
 
   /// Appends the match [begin, end) of phrase `id` unless a word boundary it needs is missing.
-  static void finish_match(compiled const& p, std::uint32_t id, unsigned char const* data,
-                           std::size_t n, std::size_t begin, std::size_t end,
-                           std::vector<cue_match>& out) {
-    if (p.whole_word) {
-      if (detail::is_word_byte(static_cast<unsigned char>(p.text.front())) && begin > 0 &&
-          detail::is_word_byte(data[begin - 1])) {
-        return;
-      }
-      if (detail::is_word_byte(static_cast<unsigned char>(p.text.back())) && end < n &&
-          detail::is_word_byte(data[end])) {
-        return;
-      }
+  void finish_match(std::uint32_t id, unsigned char const* data, std::size_t n, std::size_t begin,
+                    std::size_t end, std::vector<cue_match>& out) const {
+    verifier const& v = verifiers_[id];
+    if ((v.word_before && begin > 0 && detail::is_word_byte(data[begin - 1])) ||
+        (v.word_after && end < n && detail::is_word_byte(data[end]))) {
+      return;
     }
     out.push_back({id, {begin, end}});
   }
@@ -1077,10 +1093,12 @@ private:
         return;
       }
     }
-    finish_match(p, id, data, n, begin, end, out);
+    finish_match(id, data, n, begin, end, out);
   }
 
   std::vector<compiled> phrases_;
+  std::vector<verifier> verifiers_;         // per phrase, what verify() reads
+  std::vector<unsigned char> verify_bytes_; // and its bytes
   std::array<table, kLengths.size()> tables_;
   std::vector<std::uint8_t> active_;    // indices of the tables in use
   bool long_anchors_ = false;           // whether the 8-character table is in use

@@ -7,11 +7,14 @@
 #include <array>
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "ipo/core/byte_span.hpp"
+#include "ipo/core/error.hpp"
 #include "ipo/cues/lexicon.hpp"
 #include "ipo/cues/matcher.hpp"
 
@@ -40,27 +43,47 @@ concept CueScorer = requires(S const& scorer, std::string_view text,
 /// use one scorer per thread, they can share nothing but the lexicon).
 class lexicon_scorer {
 public:
-  explicit lexicon_scorer(lexicon lex) : lexicon_(std::move(lex)), matcher_(lexicon_) {}
+  explicit lexicon_scorer(lexicon lex) : lexicon_(std::move(lex)), matcher_(lexicon_) {
+    cues_.reserve(lexicon_.size());
+    for (auto const& entry : lexicon_.entries()) {
+      cues_.push_back({static_cast<std::uint32_t>(entry.kind), entry.weight});
+    }
+  }
 
+  /// Scores each step of `text`. The steps must be in text order, not overlap and lie inside
+  /// the text (as every segmenter writes them); otherwise throws ipo::argument_error naming
+  /// the first step that does not, and leaves `out` empty.
+  ///
+  /// Memory traffic: the matcher's, then one pass over the steps and the matches, and one
+  /// write of `out`.
   void score(std::string_view text, std::span<byte_span const> steps,
              std::vector<step_score>& out) const {
-    out.assign(steps.size(), step_score{});
     matcher_.find_all(text, matches_);
-    std::size_t step = 0;
-    for (auto const& match : matches_) { // matches and steps are both in text order
-      while (step < steps.size() && steps[step].end <= match.span.begin) {
-        ++step;
+    out.resize(steps.size());
+    std::size_t m = 0; // the first match not yet assigned or passed over
+    std::size_t previous_end = 0;
+    for (std::size_t k = 0; k < steps.size(); ++k) {
+      byte_span const step = steps[k];
+      if (step.begin < previous_end || step.end < step.begin || step.end > text.size())
+          [[unlikely]] {
+        out.clear();
+        throw_argument_error("ipo::lexicon_scorer::score", "steps[" + std::to_string(k) + "]",
+                             "[" + std::to_string(step.begin) + ", " + std::to_string(step.end) +
+                                 ")",
+                             "steps in text order, not overlapping, inside the text of " +
+                                 std::to_string(text.size()) + " bytes");
       }
-      if (step == steps.size()) {
-        break;
+      previous_end = step.end;
+      while (m < matches_.size() && matches_[m].span.begin < step.begin) {
+        ++m; // starts in the white space between steps
       }
-      if (match.span.begin < steps[step].begin) {
-        continue; // starts in the white space between steps
+      step_score score{};
+      for (; m < matches_.size() && matches_[m].span.begin < step.end; ++m) {
+        cue const c = cues_[matches_[m].phrase];
+        score.weight[c.kind] += c.weight;
+        ++score.matches[c.kind];
       }
-      auto const& entry = lexicon_[match.phrase];
-      auto const kind = static_cast<std::size_t>(entry.kind);
-      out[step].weight[kind] += entry.weight;
-      ++out[step].matches[kind];
+      out[k] = score;
     }
   }
 
@@ -70,8 +93,14 @@ public:
   phrase_matcher const& matcher() const noexcept { return matcher_; }
 
 private:
+  struct cue {
+    std::uint32_t kind;
+    float weight;
+  };
+
   lexicon lexicon_;
   phrase_matcher matcher_;
+  std::vector<cue> cues_; // per phrase id: its kind and weight, packed
   mutable std::vector<cue_match> matches_;
 };
 
