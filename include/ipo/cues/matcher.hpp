@@ -180,7 +180,7 @@ public:
           if (irregular_window(data, n, i)) {
             check_canonical(data, n, i, out);
           } else {
-            check_position(data, n, i, out);
+            check_position(simd::scalar{}, data, n, i, out);
           }
         }
         continue;
@@ -188,7 +188,7 @@ public:
       if (!event_slots_.empty() && is_event(data, n, i)) [[unlikely]] {
         check_event(data, n, i, out);
       }
-      check_position(data, n, i, out);
+      check_position(simd::scalar{}, data, n, i, out);
     }
     sort_matches(out, first_new);
   }
@@ -203,6 +203,7 @@ private:
   // Anchor lengths, one table each: phrases of 8 or more characters are anchored on 8.
   static constexpr std::array<std::uint32_t, 5> kLengths = {8, 4, 3, 2, 1};
   static constexpr std::size_t kMaxPhrasesForHolderCounts = 8192;
+  static constexpr std::size_t kVerifyPadding = 64; // zero bytes after a phrase: one SIMD load
 
   struct compiled {
     std::string text; // canonical phrase
@@ -212,8 +213,8 @@ private:
   };
   // What verify() reads of a phrase, packed: 12 bytes here, its bytes in verify_bytes_.
   struct verifier {
-    std::uint32_t bytes;  // offset in verify_bytes_ of the canonical text, 8 zero bytes, then
-                          // 0x20 per letter of the text (else 0) and 8 zero bytes
+    std::uint32_t bytes;  // offset in verify_bytes_ of the canonical text, kVerifyPadding zero
+                          // bytes, then 0x20 per letter of the text (else 0) and as many zeros
     std::uint16_t length; // of the canonical text
     std::uint16_t anchor; // offset of the anchor window in it
     bool word_before;     // a match must not follow a word byte
@@ -650,7 +651,7 @@ private:
                                      in_registers->candidates(data + i, odd);
                lanes != 0; lanes &= lanes - 1) {
             auto const k = static_cast<std::size_t>(std::countr_zero(lanes));
-            check_position(data, n, i + 2 * k + ((odd >> k) & 1u), out);
+            check_position(arch, data, n, i + 2 * k + ((odd >> k) & 1u), out);
           }
           continue;
         }
@@ -658,7 +659,7 @@ private:
 #endif
       for_gather_candidates(arch, data + i, [&](std::size_t j) {
         if (((raw >> j) & 1u) != 0) {
-          check_position(data, n, i + j, out);
+          check_position(arch, data, n, i + j, out);
         }
       });
     }
@@ -687,8 +688,9 @@ private:
           for (std::size_t parity = 0; parity < 2; ++parity) {
             for (std::uint64_t lanes = in_registers->candidates(data + i + parity); lanes != 0;
                  lanes &= lanes - 1) {
-              check_position(
-                  data, n, i + 2 * static_cast<std::size_t>(std::countr_zero(lanes)) + parity, out);
+              check_position(arch, data, n,
+                             i + 2 * static_cast<std::size_t>(std::countr_zero(lanes)) + parity,
+                             out);
             }
           }
           continue;
@@ -696,7 +698,7 @@ private:
       }
 #endif
       for_gather_candidates(arch, data + i,
-                            [&](std::size_t j) { check_position(data, n, i + j, out); });
+                            [&](std::size_t j) { check_position(arch, data, n, i + j, out); });
     }
     return i;
   }
@@ -795,11 +797,11 @@ private:
            static_cast<std::uint16_t>(p.text.size()), static_cast<std::uint16_t>(p.anchor),
            p.whole_word && is_word(p.text.front()), p.whole_word && is_word(p.text.back())});
       verify_bytes_.insert(verify_bytes_.end(), p.text.begin(), p.text.end());
-      verify_bytes_.insert(verify_bytes_.end(), 8, 0);
+      verify_bytes_.insert(verify_bytes_.end(), kVerifyPadding, 0);
       for (char const c : p.text) {
         verify_bytes_.push_back(c >= 'a' && c <= 'z' ? 0x20 : 0);
       }
-      verify_bytes_.insert(verify_bytes_.end(), 8, 0);
+      verify_bytes_.insert(verify_bytes_.end(), kVerifyPadding, 0);
     }
   }
 
@@ -830,7 +832,8 @@ private:
 
   /// Tests the raw window at p against every anchor length: an anchor is found where the text
   /// bytes equal it up to letter case, i.e. where every character of the window is regular.
-  IPO_INLINE void check_position(unsigned char const* data, std::size_t n, std::size_t p,
+  template <class Arch>
+  IPO_INLINE void check_position(Arch arch, unsigned char const* data, std::size_t n, std::size_t p,
                                  std::vector<cue_match>& out) const {
     std::uint64_t const raw = window_at(data, n, p);
     std::uint32_t const low = static_cast<std::uint32_t>(raw) | kFold;
@@ -841,7 +844,7 @@ private:
       if (has_bit(t, h) && p + t.length <= n) [[unlikely]] {
         for (anchor_entry const& a : t.anchors_of(h)) {
           if (((raw | a.letters) & a.mask) == a.bytes) {
-            verify(a.phrase, data, n, p, out);
+            verify_at_anchor(arch, a.phrase, data, n, p, out);
           }
         }
       }
@@ -1004,7 +1007,7 @@ private:
   byte_compare compare_raw(verifier const& v, std::size_t k, unsigned char const* text,
                            std::size_t count, std::size_t readable, bool forwards) const noexcept {
     unsigned char const* const phrase = verify_bytes_.data() + v.bytes + k;
-    unsigned char const* const letters = phrase + v.length + 8;
+    unsigned char const* const letters = phrase + v.length + kVerifyPadding;
     for (std::size_t done = 0; done < count;) {
       std::size_t const c = std::min<std::size_t>(8, count - done);
       std::size_t const offset = forwards ? done : count - done - c;
@@ -1035,6 +1038,50 @@ private:
       done += c;
     }
     return byte_compare::equal;
+  }
+
+  /// verify() with a SIMD first try: the whole phrase compared with the bytes from where it
+  /// would begin, in one batch, which decides when those bytes hold no irregular character
+  /// (no white space but single spaces, no byte >= 0x80): then the raw reading is the
+  /// canonical one. Otherwise, and for phrases longer than a batch, verify().
+  template <class Arch>
+  IPO_INLINE void verify_at_anchor(Arch, std::uint32_t id, unsigned char const* data, std::size_t n,
+                                   std::size_t j, std::vector<cue_match>& out) const {
+    if constexpr (!std::is_same_v<Arch, simd::scalar>) {
+      using bytes = xsimd::batch<std::uint8_t, Arch>;
+      constexpr std::size_t width = bytes::size;
+      static_assert(width <= kVerifyPadding);
+      verifier const& v = verifiers_[id];
+      std::size_t const begin = j - v.anchor;
+      if (v.length <= width && j >= v.anchor && begin + width < n) {
+        alignas(64) static constexpr std::array<std::uint8_t, 64> lane = [] {
+          std::array<std::uint8_t, 64> a{};
+          for (std::size_t k = 0; k < a.size(); ++k) {
+            a[k] = static_cast<std::uint8_t>(k);
+          }
+          return a;
+        }();
+        unsigned char const* const phrase = verify_bytes_.data() + v.bytes;
+        bytes const text = bytes::load_unaligned(data + begin);
+        bytes const next = bytes::load_unaligned(data + begin + 1);
+        auto const inside =
+            bytes::load_aligned(lane.data()) < bytes(static_cast<std::uint8_t>(v.length));
+        auto const other_white = (text - bytes(std::uint8_t('\t'))) < bytes(std::uint8_t(5));
+        auto const space = text == bytes(std::uint8_t(' '));
+        auto const next_white = ((next - bytes(std::uint8_t('\t'))) < bytes(std::uint8_t(5))) ||
+                                next == bytes(std::uint8_t(' '));
+        auto const irregular =
+            inside && (other_white || text >= bytes(std::uint8_t(0x80)) || (space && next_white));
+        if (!xsimd::any(irregular)) {
+          bytes const folded = text | bytes::load_unaligned(phrase + v.length + kVerifyPadding);
+          if (!xsimd::any(inside && (folded != bytes::load_unaligned(phrase)))) {
+            finish_match(id, data, n, begin, begin + v.length, out);
+          }
+          return;
+        }
+      }
+    }
+    verify(id, data, n, j, out);
   }
 
   /// Verifies phrase `id` with its anchor at text offset j; appends the match. Tries the
