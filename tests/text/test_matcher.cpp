@@ -65,6 +65,14 @@ bool word_start_anchorable(ipo::lexicon const& lex) {
 
 } // namespace
 
+TEST_CASE("word bytes are the ASCII letters, digits and underscore") {
+  for (int c = 0; c < 256; ++c) {
+    bool const expected =
+        (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+    CHECK(ipo::detail::is_word_byte(static_cast<unsigned char>(c)) == expected);
+  }
+}
+
 TEST_CASE("hand-worked matches: case, typographic forms, white-space runs, word boundaries") {
   ipo::lexicon lex;
   lex.add({"I'll start by", ipo::cue_kind::compliance, 1.0f, true});

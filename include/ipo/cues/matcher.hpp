@@ -71,8 +71,10 @@ namespace detail {
 inline constexpr bool is_text_space(unsigned char c) noexcept {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
+/// Word bytes (ASCII letters, digits, '_') as a 256-bit set: one load and shift, no branch.
+inline constexpr std::uint64_t word_byte_bits[4] = {0x03FF000000000000u, 0x07FFFFFE87FFFFFEu, 0, 0};
 inline constexpr bool is_word_byte(unsigned char c) noexcept {
-  return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
+  return ((word_byte_bits[c >> 6] >> (c & 63)) & 1u) != 0;
 }
 inline constexpr unsigned char fold_ascii(unsigned char c) noexcept {
   return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c | 0x20) : c;
@@ -165,13 +167,49 @@ public:
     auto const* data = reinterpret_cast<unsigned char const*>(text.data());
     std::size_t const n = text.size();
     std::size_t const first_new = out.size();
+    match_sink sink(out);
+    scan_into(arch, data, n, sink);
+    sink.flush();
+    sort_matches(out, first_new);
+  }
+
+  /// The architectures find_all() may choose, best first (always ending with scalar).
+  using matcher_archs = simd::compiled_archs;
+
+private:
+  /// Where the scan puts its matches: a staging array that a match is always written to and
+  /// kept in only when it counts, so that the hot path appends without a branch; flushed
+  /// into the caller's vector when full and at the end.
+  class match_sink {
+  public:
+    explicit match_sink(std::vector<cue_match>& out) noexcept : out_(out) {}
+    IPO_INLINE void add(cue_match const& match, bool keep) {
+      staged_[count_] = match;
+      count_ += keep ? 1u : 0u;
+      if (count_ == staged_.size()) [[unlikely]] {
+        flush();
+      }
+    }
+    void flush() {
+      out_.insert(out_.end(), staged_.begin(),
+                  staged_.begin() + static_cast<std::ptrdiff_t>(count_));
+      count_ = 0;
+    }
+
+  private:
+    std::vector<cue_match>& out_;
+    std::array<cue_match, 256> staged_;
+    std::size_t count_ = 0;
+  };
+
+  template <class Arch>
+  void scan_into(Arch arch, unsigned char const* data, std::size_t n, match_sink& out) const {
     std::size_t i = 0;
     if constexpr (!std::is_same_v<Arch, simd::scalar>) {
       i = word_start_anchors_ ? scan_word_start_blocks(arch, data, n, out)
                               : scan_position_blocks(arch, data, n, out);
     } else if (!automaton_.empty()) {
       scan_automaton(data, n, out);
-      sort_matches(out, first_new);
       return;
     }
     for (; i < n; ++i) { // the tail, or the whole text on the scalar hash path
@@ -190,13 +228,8 @@ public:
       }
       check_position(simd::scalar{}, data, n, i, out);
     }
-    sort_matches(out, first_new);
   }
 
-  /// The architectures find_all() may choose, best first (always ending with scalar).
-  using matcher_archs = simd::compiled_archs;
-
-private:
   static constexpr std::uint32_t kMultiplier1 = 0x9E3779B1u;
   static constexpr std::uint32_t kMultiplier2 = 0x85EBCA77u;
   static constexpr std::uint32_t kFold = 0x20202020u;
@@ -617,7 +650,7 @@ private:
   /// Returns where the tail begins.
   template <class Arch>
   std::size_t scan_word_start_blocks(Arch arch, unsigned char const* data, std::size_t n,
-                                     std::vector<cue_match>& out) const {
+                                     match_sink& out) const {
     constexpr std::size_t block = xsimd::batch<std::uint8_t, Arch>::size;
     static_assert(block <= 64);
     std::size_t i = 0;
@@ -670,7 +703,7 @@ private:
   /// Returns where the tail begins.
   template <class Arch>
   std::size_t scan_position_blocks(Arch arch, unsigned char const* data, std::size_t n,
-                                   std::vector<cue_match>& out) const {
+                                   match_sink& out) const {
     constexpr std::size_t block = xsimd::batch<std::uint8_t, Arch>::size;
     bool const with_events = !event_slots_.empty();
     bool previous_space = false; // whether the byte before the block is white space
@@ -754,7 +787,7 @@ private:
   /// table's anchor length are ignored) in table t, and verifies each anchor equal to them
   /// as found at text offset p.
   void check_canonical_window(table const& t, std::uint64_t window, unsigned char const* data,
-                              std::size_t n, std::size_t p, std::vector<cue_match>& out) const {
+                              std::size_t n, std::size_t p, match_sink& out) const {
     std::uint64_t const w =
         t.length == 8 ? window : window & ((std::uint64_t{1} << (8 * t.length)) - 1);
     std::uint32_t const h =
@@ -771,7 +804,7 @@ private:
 
   /// The window at p read canonically (up to 8 characters) and looked up in every table.
   void check_canonical(unsigned char const* data, std::size_t n, std::size_t p,
-                       std::vector<cue_match>& out) const {
+                       match_sink& out) const {
     std::uint64_t window = 0;
     std::uint32_t count = 0;
     for (std::size_t t = p; count < 8 && t < n; ++count) {
@@ -834,7 +867,7 @@ private:
   /// bytes equal it up to letter case, i.e. where every character of the window is regular.
   template <class Arch>
   IPO_INLINE void check_position(Arch arch, unsigned char const* data, std::size_t n, std::size_t p,
-                                 std::vector<cue_match>& out) const {
+                                 match_sink& out) const {
     std::uint64_t const raw = window_at(data, n, p);
     std::uint32_t const low = static_cast<std::uint32_t>(raw) | kFold;
     std::uint32_t const high = static_cast<std::uint32_t>(raw >> 32) | kFold;
@@ -857,7 +890,7 @@ private:
   /// before the batch is white space from one call to the next.
   template <class Arch>
   void check_block_events(Arch, unsigned char const* data, std::size_t n, std::size_t i,
-                          bool& previous_space, std::vector<cue_match>& out) const {
+                          bool& previous_space, match_sink& out) const {
     using bytes = xsimd::batch<std::uint8_t, Arch>;
     constexpr std::size_t block = bytes::size;
     bytes const b = bytes::load_unaligned(data + i);
@@ -880,7 +913,7 @@ private:
 
   /// The scalar path: the automaton reads the text's canonical characters once; each phrase
   /// ending at a character starts `length` characters back (a ring of character offsets).
-  void scan_automaton(unsigned char const* data, std::size_t n, std::vector<cue_match>& out) const {
+  void scan_automaton(unsigned char const* data, std::size_t n, match_sink& out) const {
     constexpr std::size_t kRing = 512;
     static_assert(kRing >= max_phrase_bytes, "a phrase has at most max_phrase_bytes characters");
     std::array<std::size_t, kRing> starts{};
@@ -914,8 +947,7 @@ private:
   /// At an irregular character starting at text[p]: decodes the canonical characters around
   /// it (backwards while they are regular, so that a window is looked at only from its first
   /// irregular character) and tests each anchor window that can hold it.
-  void check_event(unsigned char const* data, std::size_t n, std::size_t p,
-                   std::vector<cue_match>& out) const {
+  void check_event(unsigned char const* data, std::size_t n, std::size_t p, match_sink& out) const {
     std::uint64_t before = 0; // the regular characters before p, the nearest in the top byte
     std::array<std::size_t, 8> start{};
     start[0] = p;
@@ -1046,7 +1078,7 @@ private:
   /// canonical one. Otherwise, and for phrases longer than a batch, verify().
   template <class Arch>
   IPO_INLINE void verify_at_anchor(Arch, std::uint32_t id, unsigned char const* data, std::size_t n,
-                                   std::size_t j, std::vector<cue_match>& out) const {
+                                   std::size_t j, match_sink& out) const {
     if constexpr (!std::is_same_v<Arch, simd::scalar>) {
       using bytes = xsimd::batch<std::uint8_t, Arch>;
       constexpr std::size_t width = bytes::size;
@@ -1074,9 +1106,8 @@ private:
             inside && (other_white || text >= bytes(std::uint8_t(0x80)) || (space && next_white));
         if (!xsimd::any(irregular)) {
           bytes const folded = text | bytes::load_unaligned(phrase + v.length + kVerifyPadding);
-          if (!xsimd::any(inside && (folded != bytes::load_unaligned(phrase)))) {
-            finish_match(id, data, n, begin, begin + v.length, out);
-          }
+          finish_match(id, data, n, begin, begin + v.length, out,
+                       !xsimd::any(inside && (folded != bytes::load_unaligned(phrase))));
           return;
         }
       }
@@ -1088,7 +1119,7 @@ private:
   /// bytes first (a phrase written with single spaces and ASCII punctuation, as it mostly
   /// is), and reads canonical characters only where the bytes meet an irregular one.
   void verify(std::uint32_t id, unsigned char const* data, std::size_t n, std::size_t j,
-              std::vector<cue_match>& out) const {
+              match_sink& out) const {
     verifier const& v = verifiers_[id];
     std::size_t const suffix = v.length - v.anchor;
     if (j < v.anchor || j + suffix > n) {
@@ -1111,19 +1142,22 @@ private:
   }
 
   /// Appends the match [begin, end) of phrase `id` unless a word boundary it needs is missing.
-  void finish_match(std::uint32_t id, unsigned char const* data, std::size_t n, std::size_t begin,
-                    std::size_t end, std::vector<cue_match>& out) const {
+  /// `matched` says whether the phrase's characters matched (decided without a branch by the
+  /// SIMD verification); n > 0.
+  IPO_INLINE void finish_match(std::uint32_t id, unsigned char const* data, std::size_t n,
+                               std::size_t begin, std::size_t end, match_sink& out,
+                               bool matched = true) const {
     verifier const& v = verifiers_[id];
-    if ((v.word_before && begin > 0 && detail::is_word_byte(data[begin - 1])) ||
-        (v.word_after && end < n && detail::is_word_byte(data[end]))) {
-      return;
-    }
-    out.push_back({id, {begin, end}});
+    // The bytes next to the match, read without a branch (an in-range byte at the text's ends).
+    bool const word_before = (begin > 0) & detail::is_word_byte(data[begin - (begin > 0)]);
+    bool const word_after = (end < n) & detail::is_word_byte(data[end - (end == n)]);
+    out.add({id, {begin, end}},
+            matched & !((v.word_before & word_before) | (v.word_after & word_after)));
   }
 
   /// verify() reading canonical characters: forwards from the anchor, backwards before it.
   void verify_canonical(std::uint32_t id, unsigned char const* data, std::size_t n, std::size_t j,
-                        std::vector<cue_match>& out) const {
+                        match_sink& out) const {
     compiled const& p = phrases_[id];
     // Anchor bytes and the rest of the phrase, forwards from j.
     std::size_t end = j;
