@@ -42,6 +42,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -560,10 +561,10 @@ private:
       for (anchor_entry const& a : anchors) {
         std::uint64_t const folded = a.bytes | 0x2020202020202020u;
         if (a.mask == ~std::uint64_t{0}) {
-          filter_.add_long(folded);
+          filter_.add_long(folded, a.phrase);
         } else {
           filter_.add_short(static_cast<std::uint32_t>(folded & a.mask),
-                            static_cast<std::uint32_t>(a.mask));
+                            static_cast<std::uint32_t>(a.mask), a.phrase);
         }
       }
     }
@@ -659,6 +660,13 @@ private:
     }
 #if defined(__AVX512BW__)
     auto const in_registers = register_filter(arch);
+#if defined(__AVX512VBMI2__)
+    if constexpr (std::is_base_of_v<xsimd::avx512bw, Arch>) {
+      if (in_registers) {
+        return scan_word_starts_staged(arch, data, n, *in_registers, out);
+      }
+    }
+#endif
 #endif
     block_masks current = classify_block(arch, data, false);
     bool previous_word = false; // whether the byte before the block is a word byte
@@ -698,6 +706,83 @@ private:
     }
     return i;
   }
+
+#if defined(__AVX512VBMI2__)
+  /// scan_word_start_blocks() with the in-register filter on AVX-512 VBMI2: per chunk of 64
+  /// blocks, the raw word-start windows are hashed and packed (one block at a time), then
+  /// looked up 32 at a time, and the candidates checked in text order together with the
+  /// windows read canonically.
+  template <class Arch>
+  std::size_t scan_word_starts_staged(Arch arch, unsigned char const* data, std::size_t n,
+                                      detail::window_filter_avx512 const& filter,
+                                      match_sink& out) const {
+    constexpr std::size_t block = 64;
+    using staged_windows = detail::window_filter_avx512::staged_windows;
+    constexpr std::size_t kChunkBlocks = staged_windows::capacity / (block / 2);
+    static_assert(kChunkBlocks * block <= 65536, "offsets in a chunk fit 16 bits");
+    auto const staged = std::make_unique<staged_windows>();
+    std::array<std::uint16_t, staged_windows::capacity> canonical, raw, raw_hash;
+    block_masks current = classify_block(arch, data, false);
+    bool previous_word = false; // whether the byte before the block is a word byte
+    std::size_t i = 0;
+    while (i + 2 * block + 8 <= n) {
+      std::size_t const chunk = i;
+      std::size_t canonical_count = 0;
+      for (std::size_t b = 0; b < kChunkBlocks && i + 2 * block + 8 <= n; ++b, i += block) {
+        block_masks const next =
+            classify_block(arch, data + i + block, ((current.white >> (block - 1)) & 1u) != 0);
+        std::uint64_t const starts = current.word & ~((current.word << 1) | previous_word);
+        previous_word = ((current.word >> (block - 1)) & 1u) != 0;
+        auto const offset = static_cast<std::uint16_t>(i - chunk);
+        std::uint64_t irregular = 0;
+        if ((current.irregular | next.irregular) != 0) [[unlikely]] {
+          irregular = within_nine<block>(current.irregular, next.irregular);
+          for (std::uint64_t s = starts & irregular; s != 0; s &= s - 1) {
+            canonical[canonical_count++] = static_cast<std::uint16_t>(offset + std::countr_zero(s));
+          }
+        }
+        current = next;
+        filter.stage(data + i, starts & ~irregular, offset, *staged);
+      }
+      std::size_t raw_count = 0;
+      filter.drain(*staged, [&](std::uint16_t p, std::uint16_t h) {
+        raw[raw_count] = p;
+        raw_hash[raw_count++] = h;
+      });
+      for (std::size_t c = 0, r = 0; c < canonical_count || r < raw_count;) {
+        if (r == raw_count || (c < canonical_count && canonical[c] < raw[r])) {
+          check_canonical(data, n, chunk + canonical[c++], out);
+        } else {
+          check_filtered(arch, data, n, chunk + raw[r], raw_hash[r], out);
+          ++r;
+        }
+      }
+    }
+    return i;
+  }
+
+  /// A raw window that passed the in-register filter with hash h: the phrases whose long
+  /// anchor has that hash, and those whose short anchor the window begins with, are verified
+  /// (the whole phrase is compared, anchor included). Reads text[p..p+7].
+  template <class Arch>
+  IPO_INLINE void check_filtered(Arch arch, unsigned char const* data, std::size_t n, std::size_t p,
+                                 std::uint16_t h, match_sink& out) const {
+    for (std::uint16_t e = filter_.first_long.empty() ? detail::window_filter_tables::kNone
+                                                      : filter_.first_long[h];
+         e != detail::window_filter_tables::kNone; e = filter_.next_long[e]) {
+      verify_at_anchor(arch, filter_.long_phrase[e], data, n, p, out);
+    }
+    if (!filter_.short_anchors.empty()) {
+      std::uint32_t const folded = static_cast<std::uint32_t>(load8(data + p)) | kFold;
+      for (detail::short_anchor const& a : filter_.short_anchors) {
+        std::uint32_t const mask = a.first_mask | (std::uint32_t{a.second_mask} << 16);
+        if ((folded & mask) == (a.first | (std::uint32_t{a.second} << 16))) {
+          verify_at_anchor(arch, a.phrase, data, n, p, out);
+        }
+      }
+    }
+  }
+#endif
 
   /// Every-position mode: the hash filter at every position, and the events among the bytes.
   /// Returns where the tail begins.
