@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "ipo/config.hpp"
+
 #if defined(__SSE2__)
 #include <immintrin.h>
 #endif
@@ -57,7 +59,9 @@ inline void streaming_fence() noexcept {
 }
 
 /// Asks for the cache line holding `p` ahead of its use (a hint; no effect where unsupported).
-inline void prefetch(void const* p) noexcept {
+/// Always inlined: GCC 12 drops the prefetch of an inline function that an always-inline
+/// caller inlines.
+IPO_INLINE void prefetch(void const* p) noexcept {
 #if defined(__GNUC__) || defined(__clang__)
   __builtin_prefetch(p);
 #elif defined(__SSE2__)
