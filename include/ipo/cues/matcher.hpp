@@ -781,10 +781,13 @@ private:
   template <class Arch>
   IPO_INLINE void check_filtered(Arch arch, unsigned char const* data, std::size_t n, std::size_t p,
                                  std::uint16_t h, match_sink& out) const {
-    for (std::uint16_t e = filter_.first_long.empty() ? detail::window_filter_tables::kNone
-                                                      : filter_.first_long[h];
-         e != detail::window_filter_tables::kNone; e = filter_.next_long[e]) {
-      verify_at_anchor(arch, filter_.long_phrase[e], data, n, p, out);
+    using tables = detail::window_filter_tables;
+    for (std::uint16_t e = filter_.first_long.empty() ? tables::kNone
+                                                      : filter_.first_long[h % tables::kBuckets];
+         e != tables::kNone; e = filter_.long_anchors[e].next) {
+      if (filter_.long_anchors[e].hash == h) {
+        verify_at_anchor(arch, filter_.long_anchors[e].phrase, data, n, p, out);
+      }
     }
     if (!filter_.short_anchors.empty()) {
       std::uint32_t const folded = static_cast<std::uint32_t>(load8(data + p)) | kFold;

@@ -41,11 +41,16 @@ struct window_filter_tables {
   bool usable = false; // false when the lexicon is too large for the tables to filter well
   std::array<std::array<std::uint16_t, 128>, 3> bits{};
   std::vector<short_anchor> short_anchors;
-  // The long anchors by 16-bit hash, so that a window passing the filter goes straight to its
-  // phrases: the first anchor per hash (kNone if none), the next one with the same hash, and
-  // each anchor's phrase.
-  std::vector<std::uint16_t> first_long, next_long;
-  std::vector<std::uint32_t> long_phrase;
+  // The long anchors by hash, so that a window passing the filter goes straight to its
+  // phrases: per bucket (the hash's low 12 bits, 8 KiB in all) the first anchor or kNone,
+  // and per anchor the next one in its bucket, its hash and its phrase.
+  static constexpr std::uint32_t kBuckets = 4096;
+  struct long_anchor {
+    std::uint16_t next, hash;
+    std::uint32_t phrase;
+  };
+  std::vector<std::uint16_t> first_long;
+  std::vector<long_anchor> long_anchors;
 
   /// The 16-bit hash of a window from its four 16-bit words, each OR-ed with 0x2020.
   static std::uint16_t hash(std::uint16_t const (&words)[4]) noexcept {
@@ -75,11 +80,10 @@ struct window_filter_tables {
       bits[k][g >> 4] = static_cast<std::uint16_t>(bits[k][g >> 4] | (1u << (g & 15)));
     }
     if (first_long.empty()) {
-      first_long.assign(65536, kNone);
+      first_long.assign(kBuckets, kNone);
     }
-    next_long.push_back(first_long[h]);
-    first_long[h] = static_cast<std::uint16_t>(long_phrase.size());
-    long_phrase.push_back(phrase);
+    long_anchors.push_back({first_long[h % kBuckets], h, phrase});
+    first_long[h % kBuckets] = static_cast<std::uint16_t>(long_anchors.size() - 1);
   }
   /// Adds the anchor of `phrase`: `folded` holds its bytes OR-ed with 0x20, `mask` 0xFF in
   /// each of its bytes.
