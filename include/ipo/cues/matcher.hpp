@@ -11,28 +11,35 @@
 //   then phrase id.
 //
 // Design (FDR-like). Each phrase is anchored on a window of its canonical characters: 8 of
-// them when the phrase has 8 (else 4, 3, 2 or 1), neither beginning nor ending with a space,
-// chosen for rare letters, preferably spanning two words (word pairs are rarer than words),
-// and spread over other windows when phrases share one.
-// - Regular windows: at every text position the 8 bytes there, case-folded by OR-ing 0x20
-//   (a fold that can only add false positives), are hashed per anchor length and looked up
-//   in a 64 Ki-bit table; a hit is checked exactly (the bytes equal the anchor up to letter
-//   case). This finds every anchor the text writes with single spaces and ASCII punctuation.
-// - Irregular characters: a white-space run other than one space, or a typographic quote or
-//   dash, is an "event". At each event the canonical characters around it are decoded and
-//   every anchor window that can hold it there is looked up, once per window, from its first
-//   irregular character; the raw-byte check above cannot see those anchors, so nothing is
-//   found twice.
-// - Verification compares the phrase with the text 8 bytes at a time and reads canonical
-//   characters (case folded, a white-space run as one space, a typographic form as its ASCII
-//   character) only where the bytes meet an irregular one, backwards before the anchor and
-//   forwards after it. Matches are sorted by (start, phrase id) at the end.
+// them when the phrase has 8 (else 4, 3, 2 or 1), not beginning with a space, chosen for rare
+// letters, preferably spanning two words (word pairs are rarer than words), and spread over
+// other windows when phrases share one or other phrases contain it.
+// - Word-start mode, when every phrase allows it (a word character after a non-word one, or
+//   the first character of a whole-word phrase; every phrase of the default lexicon): anchors
+//   begin at such characters, so every match holds its anchor at a word start of the text (a
+//   word byte after a non-word byte), and only word starts are looked at. A word start whose
+//   9 bytes hold no irregular byte (white space other than a single space, or 0xE2, the first
+//   byte of a typographic form) is read raw: its 8 bytes, case-folded by OR-ing 0x20 (a fold
+//   that can only add false positives), are hashed and looked up; the others are read
+//   canonically (below) and looked up the same way. Each window is read one way only.
+// - Every-position mode, otherwise: at every text position the 8 raw bytes are hashed per
+//   anchor length and looked up in a 64 Ki-bit table, and each "event" (a white-space run
+//   other than one space, a typographic form) looks up every anchor window that can hold it,
+//   once per window, from its first irregular character; a hit is checked exactly (the bytes
+//   equal the anchor up to letter case) before verification.
+// - Verification compares the whole phrase with the text in one SIMD batch, which decides when
+//   those bytes hold no irregular character; otherwise it compares 8 bytes at a time and reads
+//   canonical characters (case folded, a white-space run as one space, a typographic form as
+//   its ASCII character) only where the bytes meet an irregular one, backwards before the
+//   anchor and forwards after it. Matches are sorted by (start, phrase id) at the end.
 // Paths: scalar (an Aho-Corasick automaton over canonical characters, detail/
 // phrase_automaton.hpp; for a lexicon whose automaton would pass 32 MiB, the hashes above one
 // position at a time), xsimd (4 x W hashes per step, one gather per table), and on AVX-512BW
-// a gather-free prefilter (three 2048-bit Bloom tables of 16-bit
-// window hashes held in registers, see detail/window_filter_avx512.hpp) in front of the
-// same exact checks. Every path returns exactly the naive reference's matches.
+// a gather-free prefilter (three 2048-bit Bloom tables of 16-bit window hashes held in
+// registers, see detail/window_filter_avx512.hpp); with VBMI2 as well, the word-start windows
+// of a 4 KiB chunk are packed (vpcompressw) before the lookups, and a window that passes goes
+// from its hash straight to its phrases. Every path returns exactly the naive reference's
+// matches.
 #pragma once
 
 #include <algorithm>
