@@ -71,6 +71,20 @@ void check_reductions_on() {
   check_lane_bitmask<std::uint32_t, A>();
   check_lane_bitmask<std::uint64_t, A>();
   check_lane_bitmask<double, A>();
+  // max_keep_nan: the larger of low and x per lane, and NaN where x is NaN.
+  alignas(A::alignment()) float xs[lanes];
+  for (std::size_t i = 0; i < lanes; ++i) {
+    xs[i] = i % 3 == 0 ? std::nanf("") : static_cast<float>(i) - 4.0f;
+  }
+  alignas(A::alignment()) float got[lanes];
+  ipo::simd::max_keep_nan(batch(-2.5f), batch::load_aligned(xs)).store_aligned(got);
+  for (std::size_t i = 0; i < lanes; ++i) {
+    if (i % 3 == 0) {
+      CHECK(std::isnan(got[i]));
+    } else {
+      CHECK(got[i] == std::max(-2.5f, static_cast<float>(i) - 4.0f));
+    }
+  }
 }
 
 } // namespace

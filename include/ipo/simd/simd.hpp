@@ -194,6 +194,33 @@ gather(std::uint32_t const* base, xsimd::batch<std::uint32_t, A> const& index) n
   }
 }
 
+/// Per lane max(low, x), except that a NaN in x stays NaN: one x86 max instruction (it returns
+/// its second operand when either is NaN), as xsimd 8's max was; xsimd 14's max returns the
+/// other operand for a NaN, so elsewhere a compare and select.
+template <class A>
+IPO_INLINE xsimd::batch<float, A> max_keep_nan(xsimd::batch<float, A> const& low,
+                                               xsimd::batch<float, A> const& x) noexcept {
+  using batch = xsimd::batch<float, A>;
+#if XSIMD_WITH_AVX512F
+  if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+    return batch(_mm512_max_ps(low, x));
+  } else
+#endif
+#if XSIMD_WITH_AVX
+      if constexpr (std::is_base_of_v<xsimd::avx, A>) {
+    return batch(_mm256_max_ps(low, x));
+  } else
+#endif
+#if XSIMD_WITH_SSE2
+      if constexpr (std::is_base_of_v<xsimd::sse2, A>) {
+    return batch(_mm_max_ps(low, x));
+  } else
+#endif
+  {
+    return xsimd::select(x < low, low, x);
+  }
+}
+
 /// Reinterprets the bits of each lane as type To (same lane width): xsimd 8 spells the target
 /// as a batch type, xsimd 10 and later as an element type.
 template <class To, class From, class A>

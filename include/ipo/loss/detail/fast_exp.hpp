@@ -19,23 +19,22 @@ template <class A>
 IPO_INLINE xsimd::batch<float, A> exp_nonpositive(xsimd::batch<float, A> x) noexcept {
   using batch = xsimd::batch<float, A>;
   using ints = xsimd::batch<std::int32_t, A>;
-  batch const lowest(-87.3f);
-  x = xsimd::select(x < lowest, lowest, x); // keeps NaN (the comparison is false)
-  batch const shifter(12582912.0f);         // 1.5 * 2^23: rounds to an integer
+  x = simd::max_keep_nan(batch(-87.3f), x);
+  batch const shifter(12582912.0f); // 1.5 * 2^23: rounds to an integer
   batch const t = xsimd::fma(x, batch(1.44269504088896341f), shifter);
   batch const n = t - shifter;                      // round(x / ln2)
   batch r = xsimd::fnma(n, batch(0.693359375f), x); // x - n ln2, in two parts
   r = xsimd::fnma(n, batch(-2.12194440e-4f), r);
-  batch p(1.9875691500e-4f);
-  p = xsimd::fma(p, r, batch(1.3981999507e-3f));
-  p = xsimd::fma(p, r, batch(8.3334519073e-3f));
-  p = xsimd::fma(p, r, batch(4.1665795894e-2f));
-  p = xsimd::fma(p, r, batch(1.6666665459e-1f));
-  p = xsimd::fma(p, r, batch(5.0000001201e-1f));
-  p = xsimd::fma(p * r, r, r + batch(1.0f)); // 1 + r + r^2 P(r)
-  // n sits in the low mantissa bits of t: 2^n = (n + 127) << 23 as float bits.
-  ints const n_bits = simd::bitcast<std::int32_t>(t) - ints(0x4B400000);
-  batch const scale = simd::bitcast<float>((n_bits + ints(127)) << 23);
+  batch p(8.297655092e-03f); // degree-5 minimax for e^r on [-ln2/2, ln2/2], 7.5e-8 relative
+  p = xsimd::fma(p, r, batch(4.191538199e-02f));
+  p = xsimd::fma(p, r, batch(1.666757473e-01f));
+  p = xsimd::fma(p, r, batch(4.999889485e-01f));
+  p = xsimd::fma(p, r, batch(9.999996920e-01f));
+  p = xsimd::fma(p, r, batch(1.000000072e+00f));
+  // n sits in the low mantissa bits of t, above 0x4B400000 whose low 9 bits are zero: so
+  // t's bits << 23 are n << 23, and 2^n's bits are that plus 127 << 23.
+  batch const scale =
+      simd::bitcast<float>((simd::bitcast<std::int32_t>(t) << 23) + ints(127 << 23));
   return p * scale;
 }
 
