@@ -1,11 +1,12 @@
 // ipo/loss/detail/fast_exp.hpp: exp(x) for x <= 0, the only range the softmax kernels need
 // (arguments are logits minus their row maximum, minus the log of the row sum).
 //
-// Cody-Waite reduction x = n ln2 + r with |r| <= ln2/2 and Cephes' degree-5 polynomial for
-// e^r (relative error about 2 ulp), scaled by 2^n through the exponent bits. Inputs below
-// -87.3 are clamped there (their true result is under FLT_MIN and contributes nothing to a
-// softmax); NaN propagates. About half the instructions of a general-purpose exp, which keeps
-// the loss kernels near memory bandwidth.
+// Cody-Waite reduction x = n ln2 + r with |r| <= ln2/2, a degree-5 minimax polynomial for e^r
+// in Horner form (7.5e-8 relative in exact arithmetic, under 4e-7 in fp32: about 3 ulp), scaled
+// by 2^n through the exponent bits. Inputs below -87.3 are clamped there (their true result is
+// under FLT_MIN and contributes nothing to a softmax); NaN propagates. About 12 vector
+// instructions, against some 20 for the Cephes form and more for a general-purpose exp: the
+// one-thread loss kernels are bound by these two exps per element.
 #pragma once
 
 #include <cstdint>
