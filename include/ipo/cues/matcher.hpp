@@ -170,8 +170,9 @@ public:
   /// The scan on one architecture (simd::scalar or any xsimd architecture); appends to `out`
   /// and sorts what it appended. Public so that tests can run every path.
   ///
-  /// Memory traffic: the text is read once (each byte by a few overlapping loads), plus one
-  /// 8 KiB bit table per active anchor length, which stays in L1.
+  /// Memory traffic: the text is read once from memory (each byte by a few overlapping loads
+  /// from cache, prefetched 4 KiB ahead), plus the filter's tables (8 KiB bit tables per
+  /// anchor length, 8 KiB of anchor buckets, the phrases' packed bytes), which stay in L1/L2.
   template <class Arch>
   void scan(Arch arch, std::string_view text, std::vector<cue_match>& out) const {
     auto const* data = reinterpret_cast<unsigned char const*>(text.data());
