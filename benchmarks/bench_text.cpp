@@ -213,6 +213,31 @@ void BM_Scan(benchmark::State& state) {
       [](auto arch) { return std::string(arch.name()); }));
 }
 
+// The matcher alone on one architecture (every one this binary has and the CPU runs), so that
+// the README can say what AVX2, SSE2 or the scalar automaton machines get.
+template <class Arch>
+void BM_Match(benchmark::State& state) {
+  std::string const& t = text();
+  ipo::phrase_matcher const matcher(lexicon());
+  std::vector<ipo::cue_match> matches;
+  double total = 0;
+  for (auto _ : state) {
+    matches.clear();
+    auto const start = std::chrono::steady_clock::now();
+    matcher.scan(Arch{}, t, matches);
+    benchmark::DoNotOptimize(matches.data());
+    total += seconds_since(start);
+  }
+  std::string const name = std::string("match_") + ipo::simd::arch_name<Arch>();
+  record(state, name, t.size(), total);
+  state.counters["matches"] = double(matches.size());
+  for (char const* baseline : {"memcpy", "hyperscan"}) {
+    if (measured().count(baseline) != 0) {
+      state.counters[std::string("vs_") + baseline] = measured()[name] / measured()[baseline];
+    }
+  }
+}
+
 template <class Segmenter>
 void BM_Segment(benchmark::State& state) {
   std::string const& t = text();
@@ -248,6 +273,16 @@ BENCHMARK(BM_Scan_Naive)
     ->UseRealTime()
     ->Iterations(1);
 BENCHMARK(BM_Scan)->Name("BM_Scan/default_lexicon")->Unit(benchmark::kMillisecond)->UseRealTime();
+[[maybe_unused]] bool const match_benchmarks = [] {
+  ipo::simd::for_each_available_arch<ipo::phrase_matcher::matcher_archs>([](auto arch) {
+    using Arch = decltype(arch);
+    benchmark::RegisterBenchmark((std::string("BM_Match/") + ipo::simd::arch_name<Arch>()).c_str(),
+                                 BM_Match<Arch>)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+  });
+  return true;
+}();
 BENCHMARK_TEMPLATE(BM_Segment, ipo::sentence_segmenter)
     ->Name("BM_Segment/sentence")
     ->Unit(benchmark::kMillisecond)

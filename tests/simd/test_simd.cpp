@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -100,6 +101,19 @@ TEST_CASE("reductions and bitmasks agree with plain loops on every available arc
     ++visited;
   });
   CHECK(visited == static_cast<int>(ipo::simd::available_arch_names().size()));
+}
+
+TEST_CASE("without_arch removes one architecture from a list and keeps the order") {
+  using ipo::simd::arch_list;
+  using ipo::simd::scalar;
+  using ipo::simd::without_arch;
+  static_assert(
+      std::is_same_v<without_arch<arch_list<xsimd::avx2, xsimd::sse2, scalar>, xsimd::sse2>,
+                     arch_list<xsimd::avx2, scalar>>);
+  static_assert(std::is_same_v<without_arch<arch_list<xsimd::sse2, scalar>, xsimd::avx512f>,
+                               arch_list<xsimd::sse2, scalar>>);
+  static_assert(std::is_same_v<without_arch<arch_list<scalar>, scalar>, arch_list<>>);
+  CHECK(without_arch<arch_list<xsimd::avx2, scalar>, xsimd::avx2>::size == 1);
 }
 
 TEST_CASE("dispatch picks the first available architecture and always has scalar") {

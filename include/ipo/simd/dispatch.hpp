@@ -70,6 +70,29 @@ using compiled_archs = typename detail::keep_supported<arch_list<>,
                                                        scalar>::type;
 
 namespace detail {
+template <class Kept, class Drop, class... Candidates>
+struct drop_arch;
+template <class... Kept, class Drop>
+struct drop_arch<arch_list<Kept...>, Drop> {
+  using type = arch_list<Kept...>;
+};
+template <class... Kept, class Drop, class First, class... Rest>
+struct drop_arch<arch_list<Kept...>, Drop, First, Rest...>
+    : drop_arch<std::conditional_t<std::is_same_v<First, Drop>, arch_list<Kept...>,
+                                   arch_list<Kept..., First>>,
+                Drop, Rest...> {};
+template <class List, class Drop>
+struct without_arch;
+template <class... Archs, class Drop>
+struct without_arch<arch_list<Archs...>, Drop> : drop_arch<arch_list<>, Drop, Archs...> {};
+} // namespace detail
+
+/// `List` without architecture `Drop` (unchanged when it does not hold it): for a kernel that
+/// one architecture serves badly, so that dispatch skips to the next.
+template <class List, class Drop>
+using without_arch = typename detail::without_arch<List, Drop>::type;
+
+namespace detail {
 template <class A, class Present>
 bool cpu_has(Present const& present) noexcept {
   if constexpr (requires { present.has(A{}); }) { // xsimd >= 11
