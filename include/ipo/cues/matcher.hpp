@@ -666,6 +666,37 @@ private:
   }
 #endif
 
+  /// The word starts of consecutive blocks (from the text's first), split into those read raw
+  /// and those read canonically (whose 9 bytes hold an irregular byte). Classifies each block
+  /// once, one block ahead.
+  template <class Arch>
+  class word_start_walker {
+  public:
+    static constexpr std::size_t block = xsimd::batch<std::uint8_t, Arch>::size;
+    struct starts {
+      std::uint64_t raw, canonical;
+    };
+    word_start_walker(Arch arch, unsigned char const* data) noexcept
+        : current_(classify_block(arch, data, false)) {}
+    /// The block at `data`, the one after the last step's; reads data[0..2 block - 1].
+    IPO_INLINE starts step(Arch arch, unsigned char const* data) noexcept {
+      block_masks const next =
+          classify_block(arch, data + block, ((current_.white >> (block - 1)) & 1u) != 0);
+      std::uint64_t const all = current_.word & ~((current_.word << 1) | previous_word_);
+      previous_word_ = ((current_.word >> (block - 1)) & 1u) != 0;
+      std::uint64_t irregular = 0;
+      if ((current_.irregular | next.irregular) != 0) [[unlikely]] {
+        irregular = within_nine<block>(current_.irregular, next.irregular);
+      }
+      current_ = next;
+      return {all & ~irregular, all & irregular};
+    }
+
+  private:
+    block_masks current_;
+    bool previous_word_ = false; // whether the byte before the current block is a word byte
+  };
+
   /// Word-start mode (every anchor begins at a word start): per block, the word starts whose
   /// 9 bytes from there hold no irregular byte are filtered and checked on their raw bytes,
   /// the others (near a white-space run or a typographic form, rare) read canonically.
@@ -689,23 +720,13 @@ private:
     }
 #endif
 #endif
-    block_masks current = classify_block(arch, data, false);
-    bool previous_word = false; // whether the byte before the block is a word byte
+    word_start_walker<Arch> walker(arch, data);
     for (; i + 2 * block + 8 <= n; i += block) {
       prefetch_ahead(data, n, i);
-      block_masks const next =
-          classify_block(arch, data + i + block, ((current.white >> (block - 1)) & 1u) != 0);
-      std::uint64_t const starts = current.word & ~((current.word << 1) | previous_word);
-      previous_word = ((current.word >> (block - 1)) & 1u) != 0;
-      std::uint64_t irregular = 0;
-      if ((current.irregular | next.irregular) != 0) [[unlikely]] {
-        irregular = within_nine<block>(current.irregular, next.irregular);
-        for (std::uint64_t s = starts & irregular; s != 0; s &= s - 1) {
-          check_canonical(data, n, i + static_cast<std::size_t>(std::countr_zero(s)), out);
-        }
+      auto const [raw, canonical] = walker.step(arch, data + i);
+      for (std::uint64_t s = canonical; s != 0; s &= s - 1) {
+        check_canonical(data, n, i + static_cast<std::size_t>(std::countr_zero(s)), out);
       }
-      std::uint64_t const raw = starts & ~irregular;
-      current = next;
 #if defined(__AVX512BW__)
       if constexpr (std::is_base_of_v<xsimd::avx512bw, Arch>) {
         if (in_registers) {
@@ -744,28 +765,19 @@ private:
     static_assert(kChunkBlocks * block <= 65536, "offsets in a chunk fit 16 bits");
     auto const staged = std::make_unique<staged_windows>();
     std::array<std::uint16_t, staged_windows::capacity> canonical, raw, raw_hash;
-    block_masks current = classify_block(arch, data, false);
-    bool previous_word = false; // whether the byte before the block is a word byte
+    word_start_walker<Arch> walker(arch, data);
     std::size_t i = 0;
     while (i + 2 * block + 8 <= n) {
       std::size_t const chunk = i;
       std::size_t canonical_count = 0;
       for (std::size_t b = 0; b < kChunkBlocks && i + 2 * block + 8 <= n; ++b, i += block) {
         prefetch_ahead(data, n, i);
-        block_masks const next =
-            classify_block(arch, data + i + block, ((current.white >> (block - 1)) & 1u) != 0);
-        std::uint64_t const starts = current.word & ~((current.word << 1) | previous_word);
-        previous_word = ((current.word >> (block - 1)) & 1u) != 0;
+        auto const [raw_starts, canonical_starts] = walker.step(arch, data + i);
         auto const offset = static_cast<std::uint16_t>(i - chunk);
-        std::uint64_t irregular = 0;
-        if ((current.irregular | next.irregular) != 0) [[unlikely]] {
-          irregular = within_nine<block>(current.irregular, next.irregular);
-          for (std::uint64_t s = starts & irregular; s != 0; s &= s - 1) {
-            canonical[canonical_count++] = static_cast<std::uint16_t>(offset + std::countr_zero(s));
-          }
+        for (std::uint64_t s = canonical_starts; s != 0; s &= s - 1) {
+          canonical[canonical_count++] = static_cast<std::uint16_t>(offset + std::countr_zero(s));
         }
-        current = next;
-        filter.stage(data + i, starts & ~irregular, offset, *staged);
+        filter.stage(data + i, raw_starts, offset, *staged);
       }
       std::size_t raw_count = 0;
       filter.drain(*staged, [&](std::uint16_t p, std::uint16_t h) {
