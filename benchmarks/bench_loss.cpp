@@ -4,10 +4,11 @@
 // shared prefix: prompt and reasoning before the intervention), so 4,096 scored rows and as
 // many unscored ones. Every figure is a ratio to a baseline measured in the same binary:
 //   vs_copy  = fused GBps / stream-copy GBps, where fused GBps counts 2 reads + 1 write of the
-//              scored rows and the copy moves the same number of bytes; the copy is timed
-//              after every fused iteration and each side keeps its best time
-//   vs_naive = eager time / fused time (best of three eager runs, best fused iteration), the
-//              eager baseline doing what autograd does op by op
+//              scored rows and the copy moves up to 1 GiB each way
+//   vs_naive = eager time / fused time, the eager baseline doing what autograd does op by op
+// Both baselines run right after every fused iteration, so that on a shared machine (whose
+// memory bandwidth here drifts by 2x over seconds) each ratio compares runs made under the
+// same conditions; each side keeps its best time.
 //   vs_gemm  = time of the three bare Eigen products / fused linear time
 // Arguments: V (vocabulary) and threads (1 and every core).
 #include <ipo/loss.hpp>
@@ -20,7 +21,6 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <map>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -153,33 +153,33 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// Eager baseline's seconds for (V, threads), measured once per process.
-double eager_seconds(std::size_t vocab, unsigned threads) {
-  static std::map<std::pair<std::size_t, unsigned>, double> measured;
-  auto const key = std::make_pair(vocab, threads);
-  if (auto it = measured.find(key); it != measured.end()) {
-    return it->second;
-  }
-  auto& b = shared_batch<float>(vocab);
-  std::vector<float> log_softmax(kRows * vocab), grad(kRows * vocab);
-  double best = 1e30;
-  for (int repeat = 0; repeat < 3; ++repeat) { // the first run pays the page faults
-    auto const start = std::chrono::steady_clock::now();
-    eager(b.logits, b.labels, b.ref, vocab, threads, log_softmax, grad);
-    benchmark::DoNotOptimize(grad.data());
-    best = std::min(best, seconds_since(start));
-  }
-  return measured[key] = best;
+// Seconds of one eager run (the baseline of vs_naive).
+double eager_seconds(batch<float> const& b, unsigned threads, std::vector<float>& log_softmax,
+                     std::vector<float>& grad) {
+  auto const start = std::chrono::steady_clock::now();
+  eager(b.logits, b.labels, b.ref, b.vocab, threads, log_softmax, grad);
+  benchmark::DoNotOptimize(grad.data());
+  return seconds_since(start);
 }
+
+// The copy reference moves up to 1 GiB each way: far past every cache, and small enough that
+// the largest fp32 batch (5 GB), the eager baseline's two tensors and the copy fit 24 GiB.
+constexpr std::size_t kCopyBytesMax = std::size_t{1} << 30;
 
 template <class T>
 void BM_PreferenceLoss_impl(benchmark::State& state) {
   std::size_t const vocab = static_cast<std::size_t>(state.range(0));
   unsigned const threads = static_cast<unsigned>(state.range(1));
   auto& b = shared_batch<T>(vocab);
-  // The eager baseline first: it holds two more [rows x V] tensors while it runs.
-  double const eager_s = std::is_same_v<T, float> ? eager_seconds(vocab, threads) : 0.0;
-  copy_reference copy(b.scored_bytes());
+  constexpr bool kWithEager = std::is_same_v<T, float>;
+  std::vector<float> log_softmax, grad; // the eager baseline's two [rows x V] tensors
+  if constexpr (kWithEager) {
+    log_softmax.resize(kRows * vocab);
+    grad.resize(kRows * vocab);
+    eager_seconds(b, threads, log_softmax, grad); // first touch
+  }
+  std::size_t const copy_bytes = std::min(b.scored_bytes(), kCopyBytesMax);
+  copy_reference copy(copy_bytes);
   copy.seconds(threads); // first touch of the copy buffers
   L::preference_loss_options o;
   o.sequence_length = kSeqLen;
@@ -189,26 +189,29 @@ void BM_PreferenceLoss_impl(benchmark::State& state) {
   L::preference_loss_in_place(logits, std::span<std::int64_t const>(b.labels),
                               std::span<float const>(b.ref), L::sigmoid_loss{0.1}, o,
                               result); // warm-up: first touch, thread start
-  double best_fused = 1e30, best_copy = 1e30;
+  double best_fused = 1e30, best_copy = 1e30, best_eager = 1e30;
   for (auto _ : state) {
-    // In place: from the second iteration on the kernel reads the previous gradient, which
-    // costs the same (every value is finite).
+    // In place: from the second iteration on the kernel (and the eager baseline) reads the
+    // previous gradient, which costs the same (every value is finite and normal).
     auto const start = std::chrono::steady_clock::now();
     L::preference_loss_in_place(logits, std::span<std::int64_t const>(b.labels),
                                 std::span<float const>(b.ref), L::sigmoid_loss{0.1}, o, result);
     benchmark::DoNotOptimize(result.loss);
     best_fused = std::min(best_fused, seconds_since(start));
-    state.PauseTiming();
+    state.PauseTiming(); // the baselines right after, under the same machine conditions
     best_copy = std::min(best_copy, copy.seconds(threads));
+    if constexpr (kWithEager) {
+      best_eager = std::min(best_eager, eager_seconds(b, threads, log_softmax, grad));
+    }
     state.ResumeTiming();
   }
   double const gbps = 3.0 * double(b.scored_bytes()) / best_fused / 1e9;
-  double const copy_gbps = 2.0 * double(b.scored_bytes()) / best_copy / 1e9;
+  double const copy_gbps = 2.0 * double(copy_bytes) / best_copy / 1e9;
   state.counters["GBps"] = gbps;
   state.counters["copy_GBps"] = copy_gbps;
   state.counters["vs_copy"] = gbps / copy_gbps;
-  if constexpr (std::is_same_v<T, float>) {
-    state.counters["vs_naive"] = eager_s / best_fused;
+  if constexpr (kWithEager) {
+    state.counters["vs_naive"] = best_eager / best_fused;
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(3 * b.scored_bytes()) * state.iterations());
 }
@@ -255,7 +258,13 @@ void BM_FusedLinear(benchmark::State& state) {
   o.threads = 1;
   L::preference_loss_result result;
   L::fused_linear_report report;
-  double total = 0;
+  // The three bare products of the same shapes (1,024 scored rows), timed right after every
+  // fused iteration (this machine's GEMM throughput drifts by 10-20% over tens of seconds);
+  // each side keeps its best time. Their buffers stay allocated, the fused call allocates its
+  // own chunk each time.
+  Eigen::Index const n = 1024;
+  matrix gathered = hidden.topRows(n), logits(n, V), d_gathered(n, H);
+  double fused_s = 1e30, gemm_s = 1e30;
   for (auto _ : state) {
     auto const start = std::chrono::steady_clock::now();
     report = L::fused_linear_preference_loss(
@@ -269,18 +278,16 @@ void BM_FusedLinear(benchmark::State& state) {
                                  static_cast<std::size_t>(H)),
          {}});
     benchmark::DoNotOptimize(result.loss);
-    total += seconds_since(start);
+    fused_s = std::min(fused_s, seconds_since(start));
+    state.PauseTiming();
+    auto const gemm_start = std::chrono::steady_clock::now();
+    logits.noalias() = gathered * weight.transpose();
+    d_gathered.noalias() = logits * weight;
+    d_weight.noalias() += logits.transpose() * gathered;
+    benchmark::DoNotOptimize(d_weight.data());
+    gemm_s = std::min(gemm_s, seconds_since(gemm_start));
+    state.ResumeTiming();
   }
-  double const fused_s = total / static_cast<double>(state.iterations());
-  // The three bare products of the same shapes (1,024 scored rows).
-  Eigen::Index const n = 1024;
-  matrix gathered = hidden.topRows(n), logits(n, V), d_gathered(n, H);
-  auto const start = std::chrono::steady_clock::now();
-  logits.noalias() = gathered * weight.transpose();
-  d_gathered.noalias() = logits * weight;
-  d_weight.noalias() += logits.transpose() * gathered;
-  benchmark::DoNotOptimize(d_weight.data());
-  double const gemm_s = seconds_since(start);
   state.counters["vs_gemm"] = gemm_s / fused_s;
   state.counters["extra_MiB"] = double(report.peak_extra_bytes) / (1024.0 * 1024.0);
   state.counters["chunks"] = double(report.chunks);
@@ -308,6 +315,6 @@ BENCHMARK(BM_FusedLinear)
     ->ArgNames({"H", "V"})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
-    ->Iterations(1);
+    ->Iterations(2);
 
 BENCHMARK_MAIN();

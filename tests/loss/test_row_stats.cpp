@@ -73,6 +73,77 @@ TEST_CASE_TEMPLATE("row kernels on every available SIMD path agree with fp64", T
   }
 }
 
+TEST_CASE_TEMPLATE("row statistics when the max comes late: past the running shift by more or "
+                   "less than the slack, twice, after -inf blocks, in the tail, near 1e4",
+                   T, float, ipo::bf16, ipo::fp16) {
+  struct shape {
+    char const* what;
+    std::size_t n;
+    std::size_t late; // where a late max goes ...
+    float above;      // ... and how far above the first block's max
+    float offset;     // added to every entry
+    std::size_t neg_inf_prefix;
+  };
+  float const big = std::is_same_v<T, ipo::fp16> ? 0.0f : 1.0e4f; // fp16 tops out at 65504
+  for (shape const s : {shape{"a late max 3.5 above (the shift is kept)", 5000, 3000, 3.5f, 0, 0},
+                        shape{"a late max 100 above (summed again)", 5000, 3000, 100.0f, 0, 0},
+                        shape{"two rises past the slack", 6000, 2100, 80.0f, 0, 0},
+                        shape{"after two blocks of -inf", 4000, 3500, 5.0f, 0, 2048},
+                        shape{"the max in the tail", 3 * 1024 + 7, 3 * 1024 + 5, 70.0f, 0, 0},
+                        shape{"near 1e4", 4100, 1500, 20.0f, big, 0}}) {
+    auto x = random_row<T>(s.n, static_cast<unsigned>(s.n + s.late));
+    for (std::size_t i = 0; i < s.neg_inf_prefix; ++i) {
+      x[i] = ipo::from_float<T>(-INFINITY);
+    }
+    float first_block_max = -INFINITY;
+    for (std::size_t i = s.neg_inf_prefix; i < s.neg_inf_prefix + 1024; ++i) {
+      first_block_max = std::max(first_block_max, ipo::to_float(x[i]));
+    }
+    x[s.late] = ipo::from_float<T>(first_block_max + s.above);
+    if (s.late == 2100) {
+      x[5000] = ipo::from_float<T>(first_block_max + s.above + 90.0f); // a second rise
+    }
+    for (std::size_t i = s.neg_inf_prefix; i < s.n; ++i) {
+      x[i] = ipo::from_float<T>(ipo::to_float(x[i]) + s.offset);
+    }
+    std::vector<double> wide(s.n);
+    double max = -INFINITY;
+    for (std::size_t i = 0; i < s.n; ++i) {
+      wide[i] = ipo::to_float(x[i]);
+      max = std::max(max, wide[i]);
+    }
+    double const lse = lse_reference(wide);
+    ipo::simd::for_each_available_arch([&](auto arch) {
+      INFO(std::string(s.what) << ", architecture "
+                               << std::string(ipo::simd::arch_name<decltype(arch)>()));
+      auto const stats = L::detail::row_max_sum_exp(arch, x.data(), s.n);
+      CHECK(stats.max == max);
+      // log(sum) against fp64 (the relative error of the sum, as an absolute one): a few ulps
+      // of exp plus fp32 summation (the scalar path adds 1024 terms in a row).
+      CHECK(std::fabs(std::log(static_cast<double>(stats.sum_exp)) - (lse - max)) < 4e-6);
+    });
+  }
+}
+
+TEST_CASE_TEMPLATE("a row's largest term counts exactly 1: one-element rows sum to 1, two equal "
+                   "entries to 2",
+                   T, float, ipo::bf16, ipo::fp16) {
+  for (float const v : {0.0f, 1.0f, -3.75f, 123.5f, 1.0e4f, -1.0e4f}) {
+    if (std::is_same_v<T, ipo::fp16> && std::fabs(v) > 60000.0f) {
+      continue;
+    }
+    std::vector<T> const one(1, ipo::from_float<T>(v));
+    std::vector<T> const two(2, ipo::from_float<T>(v));
+    ipo::simd::for_each_available_arch([&](auto arch) {
+      INFO("architecture " << std::string(ipo::simd::arch_name<decltype(arch)>()) << ", x = " << v);
+      auto const single = L::detail::row_max_sum_exp(arch, one.data(), 1);
+      CHECK(single.max == ipo::to_float(one[0]));
+      CHECK(single.sum_exp == 1.0f);
+      CHECK(L::detail::row_max_sum_exp(arch, two.data(), 2).sum_exp == 2.0f);
+    });
+  }
+}
+
 TEST_CASE("rows of -inf entries (masked vocabulary) and all -inf rows") {
   std::vector<float> x = {-INFINITY, 2.0f, -INFINITY, 1.0f};
   ipo::simd::for_each_available_arch([&](auto arch) {

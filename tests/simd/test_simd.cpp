@@ -50,6 +50,7 @@ void check_reductions_on() {
     CHECK(ipo::simd::reduce_add(x) == sum);
     CHECK(ipo::simd::reduce_max(x) == *std::max_element(lane_values, lane_values + lanes));
     CHECK(ipo::simd::reduce_min(x) == *std::min_element(lane_values, lane_values + lanes));
+    CHECK(ipo::simd::first_lane(x) == lane_values[0]);
     std::uint64_t expected_mask = 0;
     for (std::size_t i = 0; i < lanes; ++i) {
       expected_mask |= static_cast<std::uint64_t>(lane_values[i] > 0.0f) << i;

@@ -221,6 +221,31 @@ IPO_INLINE xsimd::batch<float, A> max_keep_nan(xsimd::batch<float, A> const& low
   }
 }
 
+/// Lane 0 of a float batch (one register move on x86; a store elsewhere).
+template <class A>
+IPO_INLINE float first_lane(xsimd::batch<float, A> const& x) noexcept {
+#if XSIMD_WITH_AVX512F
+  if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+    return _mm512_cvtss_f32(x);
+  } else
+#endif
+#if XSIMD_WITH_AVX
+      if constexpr (std::is_base_of_v<xsimd::avx, A>) {
+    return _mm256_cvtss_f32(x);
+  } else
+#endif
+#if XSIMD_WITH_SSE2
+      if constexpr (std::is_base_of_v<xsimd::sse2, A>) {
+    return _mm_cvtss_f32(x);
+  } else
+#endif
+  {
+    alignas(A::alignment()) float lanes[xsimd::batch<float, A>::size];
+    x.store_aligned(lanes);
+    return lanes[0];
+  }
+}
+
 /// Reinterprets the bits of each lane as type To (same lane width): xsimd 8 spells the target
 /// as a batch type, xsimd 10 and later as an element type.
 template <class To, class From, class A>

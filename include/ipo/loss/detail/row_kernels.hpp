@@ -1,26 +1,33 @@
 // ipo/loss/detail/row_kernels.hpp: the two per-row kernels of the preference loss, written
 // once per architecture tag (an xsimd architecture, or simd::scalar for plain loops).
 //
-//   row_max_sum_exp:  one read of the row.  (max, sum exp(x - max)) by blocks of kBlock
-//                     elements: a block's max, then its exps re-read from L1, so each element
-//                     costs one exp and the row is read from memory once.
+//   row_max_sum_exp:  one read of the row. (max, sum exp(x - max)) by blocks of kBlock
+//                     elements, each summed as exp(x - shift) against the running shift (the
+//                     first block's max) while its max is taken in the same sweep: one exp
+//                     per element, one sweep. A block whose max passes the shift by more than
+//                     kShiftSlack is summed again, against its max (for the precision of the
+//                     largest terms); a row whose max keeps rising costs one more sum a block.
 //   row_gradient:     one read + one write of the row. out = scale * (onehot(target) - exp(x -
 //                     lse)); `out` may alias `x` (in-place gradient), each element is read
 //                     before it is written.
-// bf16 / fp16 rows are widened to fp32 a block at a time into a stack buffer; all arithmetic
-// and accumulation is fp32.
+// bf16 / fp16 rows are converted in registers where simd::fp32_lanes can (AVX-512), else
+// widened to fp32 a block at a time through a stack buffer; all arithmetic and accumulation is
+// fp32.
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <type_traits>
+#include <utility>
 
 #include "ipo/config.hpp"
 #include "ipo/core/dtype.hpp"
 #include "ipo/loss/detail/fast_exp.hpp"
+#include "ipo/simd/convert.hpp"
 #include "ipo/simd/dispatch.hpp"
 #include "ipo/simd/simd.hpp"
 #include "ipo/simd/stream.hpp"
@@ -28,17 +35,28 @@
 namespace ipo::loss::detail {
 
 inline constexpr std::size_t kBlock = 1024; // elements per block: 4 KiB of fp32, stays in L1
+/// How far a block's max may pass the running shift and still be summed against it. A term's
+/// error grows with its argument (fp32 rounds x - shift to 24 bits: 1.2e-7 per unit), and the
+/// largest terms decide the sum, so this stays small; random rows rarely pass it after their
+/// first block, and a row whose max keeps rising costs at most one more sum per block.
+inline constexpr float kShiftSlack = 4.0f;
 
 struct max_sum {
   float max;
   float sum_exp;
 };
 
-/// Merges a block's (max, sum) into the running one; both are fp32.
-IPO_INLINE void absorb_block(max_sum& running, float block_max, float block_sum_at_max) noexcept {
-  running.sum_exp = running.sum_exp * std::exp(running.max - block_max) + block_sum_at_max;
-  running.max = block_max;
-}
+/// A block's sum of exp(x - shift) and its max.
+struct sum_and_max {
+  float sum;
+  float max;
+};
+
+/// True when architecture Arch reads storage type T straight into fp32 (scalar code always
+/// does, element by element); otherwise blocks are widened through a buffer.
+template <class Arch, class T>
+inline constexpr bool reads_directly =
+    std::is_same_v<Arch, simd::scalar> || simd::fp32_lanes<Arch, T>::available;
 
 template <class T>
 IPO_INLINE void widen(T const* src, float* dst, std::size_t n) noexcept {
@@ -54,79 +72,117 @@ IPO_INLINE void narrow(float const* src, T* dst, std::size_t n) noexcept {
   }
 }
 
-// ---- block primitives on fp32 data -------------------------------------------------------
+// ---- block primitives, scalar ------------------------------------------------------------
 
-IPO_INLINE float block_max(simd::scalar, float const* x, std::size_t n) noexcept {
+template <class T>
+IPO_INLINE float block_max(simd::scalar, T const* x, std::size_t n) noexcept {
   float m = -std::numeric_limits<float>::infinity();
   for (std::size_t i = 0; i < n; ++i) {
-    m = x[i] > m ? x[i] : m;
+    float const v = to_float(x[i]);
+    m = v > m ? v : m;
   }
   return m;
 }
 
-IPO_INLINE float block_sum_exp(simd::scalar, float const* x, std::size_t n, float shift) noexcept {
-  float s = 0.0f;
+template <class T>
+IPO_INLINE sum_and_max block_sum_exp(simd::scalar, scaled_exp<simd::scalar> const& e, T const* x,
+                                     std::size_t n) noexcept {
+  sum_and_max r{0.0f, -std::numeric_limits<float>::infinity()};
   for (std::size_t i = 0; i < n; ++i) {
-    s += std::exp(x[i] - shift);
+    float const v = to_float(x[i]);
+    r.sum += e(v);
+    r.max = v > r.max ? v : r.max;
   }
-  return s;
+  return r;
 }
 
-IPO_INLINE void block_gradient(simd::scalar, float const* x, float* out, std::size_t n, float max,
-                               float log_sum, float neg_scale) noexcept {
+template <class T>
+IPO_INLINE void block_gradient(simd::scalar, scaled_exp<simd::scalar> const& e, T const* x, T* out,
+                               std::size_t n) noexcept {
   for (std::size_t i = 0; i < n; ++i) {
-    out[i] = neg_scale * std::exp((x[i] - max) - log_sum);
+    out[i] = from_float<T>(e(to_float(x[i])));
   }
 }
 
-template <class A>
-IPO_INLINE float block_max(A, float const* x, std::size_t n) noexcept {
-  using batch = xsimd::batch<float, A>;
-  constexpr std::size_t W = batch::size;
-  float m = -std::numeric_limits<float>::infinity();
+// ---- block primitives, SIMD (T read through simd::fp32_lanes) ----------------------------
+
+/// Calls f(std::integral_constant<std::size_t, I>{}) for I = 0 .. N-1, unrolled.
+template <std::size_t N, class F>
+IPO_INLINE void unrolled(F&& f) noexcept {
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (f(std::integral_constant<std::size_t, I>{}), ...);
+  }
+  (std::make_index_sequence<N>{});
+}
+
+template <class A, class T>
+IPO_INLINE float block_max(A, T const* x, std::size_t n) noexcept {
+  using lanes = simd::fp32_lanes<A, T>;
+  using batch = typename lanes::batch;
+  batch acc(-std::numeric_limits<float>::infinity());
   std::size_t i = 0;
-  if (n >= W) {
-    batch acc = batch::load_unaligned(x);
-    for (i = W; i + W <= n; i += W) {
-      acc = xsimd::max(acc, batch::load_unaligned(x + i));
-    }
-    m = simd::reduce_max(acc);
+  for (; i + lanes::step <= n; i += lanes::step) {
+    auto const v = lanes::load(x + i);
+    unrolled<lanes::parts>([&](auto p) { acc = xsimd::max(acc, v[p]); });
   }
+  float m = simd::reduce_max(acc);
   for (; i < n; ++i) {
-    m = x[i] > m ? x[i] : m;
+    float const v = to_float(x[i]);
+    m = v > m ? v : m;
   }
   return m;
 }
 
-template <class A>
-IPO_INLINE float block_sum_exp(A, float const* x, std::size_t n, float shift) noexcept {
-  using batch = xsimd::batch<float, A>;
-  constexpr std::size_t W = batch::size;
-  batch acc(0.0f);
-  batch const s(shift);
+template <class A, class T>
+IPO_INLINE sum_and_max block_sum_exp(A, scaled_exp<A> const& e, T const* x,
+                                     std::size_t n) noexcept {
+  using lanes = simd::fp32_lanes<A, T>;
+  using batch = typename lanes::batch;
+  // Four independent sums hide the add latency: kUnroll steps of `parts` batches each.
+  constexpr std::size_t kUnroll = lanes::parts >= 4 ? 1 : 4 / lanes::parts;
+  constexpr std::size_t kSums = kUnroll * lanes::parts;
+  std::array<batch, kSums> sums;
+  sums.fill(batch(0.0f));
+  batch top(-std::numeric_limits<float>::infinity());
   std::size_t i = 0;
-  for (; i + W <= n; i += W) {
-    acc += exp_nonpositive<A>(batch::load_unaligned(x + i) - s);
+  for (; i + kUnroll * lanes::step <= n; i += kUnroll * lanes::step) {
+    unrolled<kUnroll>([&](auto u) {
+      auto const v = lanes::load(x + i + u * lanes::step);
+      unrolled<lanes::parts>([&](auto p) {
+        top = xsimd::max(top, v[p]);
+        sums[u * lanes::parts + p] += e(v[p]);
+      });
+    });
   }
-  float total = simd::reduce_add(acc);
-  for (; i < n; ++i) {
-    total += std::exp(x[i] - shift);
+  for (; i + lanes::step <= n; i += lanes::step) {
+    auto const v = lanes::load(x + i);
+    unrolled<lanes::parts>([&](auto p) {
+      top = xsimd::max(top, v[p]);
+      sums[p] += e(v[p]);
+    });
   }
-  return total;
+  unrolled<kSums - 1>([&](auto s) { sums[0] += sums[s + 1]; });
+  sum_and_max r{simd::reduce_add(sums[0]), simd::reduce_max(top)};
+  for (; i < n; ++i) { // by the vector code on one lane: no call, so no spilled constants
+    float const v = to_float(x[i]);
+    r.sum += e.at(v);
+    r.max = v > r.max ? v : r.max;
+  }
+  return r;
 }
 
-template <class A>
-IPO_INLINE void block_gradient(A, float const* x, float* out, std::size_t n, float max,
-                               float log_sum, float neg_scale) noexcept {
-  using batch = xsimd::batch<float, A>;
-  constexpr std::size_t W = batch::size;
-  batch const m(max), l(log_sum), k(neg_scale);
+template <class A, class T>
+IPO_INLINE void block_gradient(A, scaled_exp<A> const& e, T const* x, T* out,
+                               std::size_t n) noexcept {
+  using lanes = simd::fp32_lanes<A, T>;
   std::size_t i = 0;
-  for (; i + W <= n; i += W) {
-    (k * exp_nonpositive<A>((batch::load_unaligned(x + i) - m) - l)).store_unaligned(out + i);
+  for (; i + lanes::step <= n; i += lanes::step) {
+    auto v = lanes::load(x + i);
+    unrolled<lanes::parts>([&](auto p) { v[p] = e(v[p]); });
+    lanes::store(out + i, v);
   }
   for (; i < n; ++i) {
-    out[i] = neg_scale * std::exp((x[i] - max) - log_sum);
+    out[i] = from_float<T>(e.at(to_float(x[i])));
   }
 }
 
@@ -148,25 +204,46 @@ IPO_INLINE void prefetch_ahead(T const* x, std::size_t left) noexcept {
 /// (max, sum exp(x - max)) of x[0..n) in fp32; {-inf, 0} for an empty or all -inf row.
 template <class Arch, class T>
 max_sum row_max_sum_exp(Arch arch, T const* x, std::size_t n) noexcept {
-  max_sum running{-std::numeric_limits<float>::infinity(), 0.0f};
-  alignas(64) float widened[std::is_same_v<T, float> ? 1 : kBlock];
+  constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+  constexpr bool kDirect = reads_directly<Arch, T>;
+  using block_type = std::conditional_t<kDirect, T, float>;
+  alignas(64) float widened[kDirect ? 1 : kBlock];
+  float shift = kNegInf, sum = 0.0f, max = kNegInf; // sum is of exp(x - shift)
+  scaled_exp<Arch> e(0.0f, 0.0f, 1.0f);
   for (std::size_t begin = 0; begin < n; begin += kBlock) {
     std::size_t const len = std::min(kBlock, n - begin);
     prefetch_ahead(x + begin, n - begin);
-    float const* block = nullptr;
-    if constexpr (std::is_same_v<T, float>) {
+    block_type const* block = nullptr;
+    if constexpr (kDirect) {
       block = x + begin;
     } else {
       widen(x + begin, widened, len);
       block = widened;
     }
-    float const m = std::max(running.max, block_max(arch, block, len));
-    if (m == -std::numeric_limits<float>::infinity()) {
-      continue; // every element so far is -inf: nothing to add
+    if (shift == kNegInf) { // nothing but -inf so far: this block's max becomes the shift
+      shift = block_max(arch, block, len);
+      if (shift == kNegInf) {
+        continue;
+      }
+      e = scaled_exp<Arch>(shift, 0.0f, 1.0f);
     }
-    absorb_block(running, m, block_sum_exp(arch, block, len, m));
+    sum_and_max part = block_sum_exp(arch, e, block, len);
+    if (part.max > shift + kShiftSlack) { // rare: rescale what came before, sum again
+      sum *= std::exp(shift - part.max);
+      shift = part.max;
+      e = scaled_exp<Arch>(shift, 0.0f, 1.0f);
+      part = block_sum_exp(arch, e, block, len);
+    }
+    sum += part.sum;
+    max = part.max > max ? part.max : max;
   }
-  return running;
+  if (max == kNegInf) {
+    return {kNegInf, 0.0f};
+  }
+  // The term at the shift counts exactly 1 (the exp gives 1 only to within a few ulps there):
+  // a one-element row has sum 1 and log-probability 0 exactly.
+  sum /= e.at(shift);
+  return {max, sum * std::exp(shift - max)};
 }
 
 /// out[v] = scale * ((v == target) - softmax(x)[v]) for v in [0, n), with the softmax taken as
@@ -177,15 +254,17 @@ void row_gradient(Arch arch, T const* x, T* out, std::size_t n, std::size_t targ
                   float log_sum, float scale) noexcept {
   float const target_softmax =
       std::exp((to_float(x[target]) - max) - log_sum); // read before any write
-  alignas(64) float widened[std::is_same_v<T, float> ? 1 : kBlock];
+  scaled_exp<Arch> const e(max, -log_sum, -scale);
+  constexpr bool kDirect = reads_directly<Arch, T>;
+  alignas(64) float widened[kDirect ? 1 : kBlock];
   for (std::size_t begin = 0; begin < n; begin += kBlock) {
     std::size_t const len = std::min(kBlock, n - begin);
     prefetch_ahead(x + begin, n - begin);
-    if constexpr (std::is_same_v<T, float>) {
-      block_gradient(arch, x + begin, out + begin, len, max, log_sum, -scale);
+    if constexpr (kDirect) {
+      block_gradient(arch, e, x + begin, out + begin, len);
     } else {
       widen(x + begin, widened, len);
-      block_gradient(arch, widened, widened, len, max, log_sum, -scale);
+      block_gradient(arch, e, widened, widened, len);
       narrow(widened, out + begin, len);
     }
   }
