@@ -25,7 +25,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <type_traits>
 
 #include "ipo/config.hpp"
 #include "ipo/simd/dispatch.hpp"
