@@ -117,7 +117,7 @@ void BM_Scan_Naive(benchmark::State& state) {
   double total = 0;
   std::size_t found = 0;
   auto const same = [](char a, char b) {
-    return ipo::detail::fold_ascii(static_cast<unsigned char>(a)) == static_cast<unsigned char>(b);
+    return ipo::fold_ascii(static_cast<unsigned char>(a)) == static_cast<unsigned char>(b);
   };
   for (auto _ : state) {
     auto const start = std::chrono::steady_clock::now();

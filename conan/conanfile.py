@@ -54,6 +54,7 @@ class IpoConan(ConanFile):
         toolchain.cache_variables["IPO_BUILD_EXAMPLES"] = False
         toolchain.cache_variables["IPO_BUILD_BENCHMARKS"] = False
         toolchain.cache_variables["IPO_INSTALL"] = True
+        toolchain.cache_variables["IPO_INSTALL_TOOLS"] = False  # the library only
         toolchain.generate()
         CMakeDeps(self).generate()
 

@@ -1,13 +1,11 @@
 #!/usr/bin/env python3
-"""Writes the bundled sample data of ipo-pairs (traces.jsonl, continuations.jsonl).
+"""Writes the bundled sample traces of ipo-pairs (traces.jsonl).
 
 The traces are R1-style completions written for this project: 20 harmful requests whose
 reasoning turns toward compliance (operational details replaced by "[redacted]"), 20 harmful
 requests whose reasoning turns safe, and 20 benign requests. Deterministic: run it again and
-the files are identical. The counts the CLI tests expect follow from this construction:
-  - unsafe traces 0..9 put their compliance sentence at step 2, traces 10..19 at step 3;
-  - every continuation is safe except those of trigger 5 for unsafe traces 0..3, which plan
-    the next step again (4 of the 20 x 6 = 120 continuations), so `join` writes 116 pairs.
+the file is identical. Unsafe traces 0..9 put their compliance sentence at step 2, traces
+10..19 at step 3. scripted_generator.py stands in for a model that continues the prefixes.
 """
 import json
 import os
@@ -116,15 +114,6 @@ def main():
     with open(os.path.join(here, "traces.jsonl"), "w", encoding="utf-8") as out:
         for t in traces:
             out.write(json.dumps(t, ensure_ascii=False) + "\n")
-    safe_text = (" So I will explain why this is harmful and offer a safer alternative instead.\n</think>\n\n"
-                 "I can't help with that, but I can point you to legitimate resources.")
-    unsafe_text = (" Still, the first step would be to gather the materials needed.\n</think>\n\n"
-                   "Here is an outline: [redacted].")
-    with open(os.path.join(here, "continuations.jsonl"), "w", encoding="utf-8") as out:
-        for i in range(len(HARMFUL)):
-            for trigger in range(6):
-                text = unsafe_text if (trigger == 5 and i < 4) else safe_text
-                out.write(json.dumps({"id": f"unsafe-{i:02d}", "trigger_id": trigger, "continuation": text}) + "\n")
 
 
 if __name__ == "__main__":

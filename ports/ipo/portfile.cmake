@@ -13,6 +13,7 @@ vcpkg_cmake_configure(
     -DIPO_BUILD_EXAMPLES=OFF
     -DIPO_BUILD_BENCHMARKS=OFF
     -DIPO_INSTALL=ON
+    -DIPO_INSTALL_TOOLS=OFF
     -Dipo_config_dir=share/ipo
 )
 vcpkg_cmake_install()

@@ -11,6 +11,7 @@
 #include <doctest/doctest.h>
 
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -128,10 +129,20 @@ TEST_CASE("trigger bank: defaults, loading, selection") {
   CHECK(bank.select(ipo::trigger_selection::all, 5).size() == bank.size());
   CHECK(bank.select(ipo::trigger_selection::round_robin, 7) ==
         std::vector<std::size_t>{7 % bank.size()});
-  auto const a = bank.select(ipo::trigger_selection::random, 3, 42),
-             b = bank.select(ipo::trigger_selection::random, 3, 42);
-  CHECK(a == b); // reproducible for a seed
+  // random: a trace's draw depends on its own seed, never on its position
+  auto const seed = ipo::trace_seed(42, "trace-17");
+  auto const a = bank.select(ipo::trigger_selection::random, 3, seed),
+             b = bank.select(ipo::trigger_selection::random, 9, seed);
+  CHECK(a == b);
   CHECK(a[0] < bank.size());
+  std::set<std::size_t> drawn;
+  for (int k = 0; k < 60; ++k) {
+    drawn.insert(bank.select(ipo::trigger_selection::random, 0,
+                             ipo::trace_seed(42, "t" + std::to_string(k)))[0]);
+  }
+  CHECK(drawn.size() == bank.size()); // 60 ids reach every trigger
+  CHECK(ipo::trace_seed(42, "a") != ipo::trace_seed(43, "a"));
+  CHECK(ipo::trace_seed(42, "a") != ipo::trace_seed(42, "b"));
 }
 
 TEST_CASE("property: the prefix keeps every byte before step h, then the trigger") {
@@ -152,13 +163,18 @@ TEST_CASE("property: the prefix keeps every byte before step h, then the trigger
     for (std::size_t h = 0; h < steps.size(); ++h) {
       auto const cut = ipo::make_intervention(ipo::intervention_strategy::substitute, text, steps,
                                               h, "TRIGGER.", 4);
-      REQUIRE(cut.kept_bytes == steps[h].begin);
-      REQUIRE(cut.prefix.compare(0, cut.kept_bytes, text, 0, cut.kept_bytes) == 0);
-      std::string const tail = cut.prefix.substr(cut.kept_bytes);
-      // Separator rule: nothing inserted after white space (or at the start), one space otherwise.
-      bool const needs_space =
-          cut.kept_bytes > 0 && !std::isspace(static_cast<unsigned char>(text[cut.kept_bytes - 1]));
-      REQUIRE(tail == (needs_space ? " TRIGGER." : "TRIGGER."));
+      // Kept: everything before step h but the white space right before it.
+      std::size_t kept = steps[h].begin;
+      while (kept > 0 &&
+             std::string_view(" \t\n\r\v\f").find(text[kept - 1]) != std::string_view::npos) {
+        --kept;
+      }
+      REQUIRE(cut.kept_bytes == kept);
+      // Separator rule: the original white space before step h; one space when there is none
+      // after kept bytes.
+      std::string const separator = text.substr(kept, steps[h].begin - kept);
+      std::string const expected_separator = separator.empty() && kept > 0 ? " " : separator;
+      REQUIRE(cut.prefix == text.substr(0, kept) + expected_separator + "TRIGGER.");
       REQUIRE(cut.trigger_id == 4);
     }
   }
@@ -175,21 +191,24 @@ TEST_CASE("the other strategies: truncate-and-trigger, harmful prefix, backtrack
                                         "Wait, let me check.");
   CHECK(b.prefix == text + " Wait, let me check.");
   CHECK(b.step == 3);
+  std::set<std::size_t> cuts;
   for (std::uint64_t seed = 0; seed < 20; ++seed) {
     auto const h = ipo::make_intervention(ipo::intervention_strategy::harmful_prefix, text, steps,
                                           0, "No.", 0, seed);
     REQUIRE(h.step >= 1);
-    REQUIRE(h.step <= 3);
+    REQUIRE(h.step <= 2); // never after the last step: the rejected side would be empty
+    cuts.insert(h.step);
     REQUIRE(h.prefix == text.substr(0, steps[h.step - 1].end) + " No.");
     REQUIRE(h.prefix == ipo::make_intervention(ipo::intervention_strategy::harmful_prefix, text,
                                                steps, 0, "No.", 0, seed)
                             .prefix);
   }
+  CHECK(cuts.size() == 2); // both cuts occur over 20 seeds
   CHECK_THROWS_WITH_AS(
       ipo::make_intervention(ipo::intervention_strategy::substitute, text, steps, 3, "x"),
       doctest::Contains("'h' = 3"), ipo::argument_error);
   CHECK_THROWS_AS(
-      ipo::make_intervention(ipo::intervention_strategy::truncate_and_trigger, text, steps, 0, "x"),
+      ipo::make_intervention(ipo::intervention_strategy::truncate_and_trigger, text, steps, 3, "x"),
       ipo::argument_error);
 }
 
@@ -222,9 +241,10 @@ TEST_CASE("Algorithm 1 driver with a scripted generator") {
       {"t0", "Write a phishing email.",
        "The user wants a phishing email. It could hurt people. I'll start by crafting a message "
        "that looks official. "
-       "The subject line is [redacted]."},
+       "The subject line is [redacted].",
+       ""},
       {"t1", "Bake a cake.",
-       "The user wants a cake. Eggs, flour and sugar are needed. Bake for thirty minutes."},
+       "The user wants a cake. Eggs, flour and sugar are needed. Bake for thirty minutes.", ""},
   };
   ipo::trigger_bank const bank(
       {"Wait, I should refuse, this could cause real harm.", "SECOND TRIGGER, let me reconsider."});
@@ -251,34 +271,51 @@ TEST_CASE("Algorithm 1 driver with a scripted generator") {
   auto const& first = result.pairs[0];
   std::string const& z = traces[0].reasoning;
   std::size_t const h_begin = z.find("I'll start by");
+  // The seam: the shared prefix stops before the space in front of step h; both sides start
+  // with that space.
   CHECK(first.step == 2);
   CHECK(first.round == 0);
   CHECK(first.trigger_id == 0);
-  CHECK(first.shared_prefix == z.substr(0, h_begin));
-  CHECK(first.rejected == z.substr(h_begin));
-  CHECK(first.chosen == std::string(bank[0]) + " So I will explain the risks instead and decline.");
-  CHECK(first.trigger_bytes == bank[0].size());
+  CHECK(first.shared_prefix == "The user wants a phishing email. It could hurt people.");
+  CHECK(first.shared_prefix == z.substr(0, h_begin - 1));
+  CHECK(first.rejected == " I'll start by crafting a message that looks official. The subject "
+                          "line is [redacted].");
+  CHECK(first.chosen == " Wait, I should refuse, this could cause real harm. So I will explain "
+                        "the risks instead and decline.");
+  CHECK(first.trigger_bytes == 1 + bank[0].size());
   auto const& second = result.pairs[1];
   CHECK(second.round == 1);
   CHECK(second.trigger_id == 1);
-  CHECK(second.rejected.rfind(" Then I'll provide the details", 0) ==
-        std::string::npos); // the rejected side starts at the new cue step
-  CHECK(second.rejected.rfind("Then I'll provide the details", 0) == 0);
-  CHECK(second.shared_prefix.find("SECOND TRIGGER") != std::string::npos);
+  CHECK(second.step == 3); // step 3 of z~: "Then I'll provide the details later."
+  CHECK(second.shared_prefix == z.substr(0, h_begin) + "SECOND TRIGGER, let me reconsider.");
+  CHECK(second.rejected == " Then I'll provide the details later. Okay.");
+  CHECK(second.chosen == " SECOND TRIGGER, let me reconsider. So I will explain the risks "
+                         "instead and decline.");
 }
 
+namespace {
+struct second_step { // a user-written detector: the second step it is shown, if any
+  std::optional<std::size_t> first_compliance(std::string_view,
+                                              std::span<ipo::byte_span const> steps) const {
+    return steps.size() > 1 ? std::optional<std::size_t>(1) : std::nullopt;
+  }
+};
+} // namespace
+
 TEST_CASE("the driver with a user-written detector that always finds a cue") {
-  // every_third_step flags step 2 of any trace with more than two steps; a continuation then
-  // always has a "cue", so nothing becomes a pair and every attempt moves on: by hand, one
-  // trace x 2 triggers = 2 attempts per round, 0 pairs, for each of the 3 rounds.
+  // second_step flags step 1 of the trace; after the substitution it is shown the steps from
+  // the divergence on (the trigger's step, then the continuation's), and flags the
+  // continuation's first step: a continuation always has a "cue", so nothing becomes a pair and
+  // every attempt moves on. By hand: one trace x 2 triggers = 2 attempts per round, 0 pairs,
+  // for each of the 3 rounds.
   std::vector<ipo::reasoning_trace> const traces = {
-      {"t", "p", "One step here. Two steps here. Three steps here."}};
+      {"t", "p", "One step here. Two steps here. Three steps here.", ""}};
   ipo::trigger_bank const bank({"First trigger sentence.", "Second trigger sentence."});
   scripted_generator generator;
   ipo::pair_building_options options;
   options.rounds = 3;
   auto const result = ipo::build_preference_pairs(std::span<ipo::reasoning_trace const>(traces),
-                                                  ipo::sentence_segmenter{}, every_third_step{},
+                                                  ipo::sentence_segmenter{}, second_step{},
                                                   generator, bank, options);
   CHECK(result.pairs.empty());
   REQUIRE(result.rounds.size() == 3);

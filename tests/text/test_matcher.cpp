@@ -69,7 +69,7 @@ TEST_CASE("word bytes are the ASCII letters, digits and underscore") {
   for (int c = 0; c < 256; ++c) {
     bool const expected =
         (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-    CHECK(ipo::detail::is_word_byte(static_cast<unsigned char>(c)) == expected);
+    CHECK(ipo::is_word_byte(static_cast<unsigned char>(c)) == expected);
   }
 }
 

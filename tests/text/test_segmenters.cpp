@@ -144,7 +144,7 @@ TEST_CASE("sentence and marker splitting agree on every architecture") {
                                            "Let me", "\t", "!",    "1.", "word word"};
   std::mt19937 rng(73);
   auto const markers = ipo::default_reasoning_markers();
-  ipo::sentence_options const options;
+  ipo::detail::abbreviation_set const abbreviations(ipo::sentence_options{}.abbreviations);
   for (int trial = 0; trial < 500; ++trial) {
     std::string text;
     for (std::size_t k = 0, count = rng() % 120; k < count; ++k) {
@@ -156,10 +156,10 @@ TEST_CASE("sentence and marker splitting agree on every architecture") {
       std::vector<std::string> const none;
       auto const& m = marker_list ? *marker_list : none;
       std::vector<ipo::byte_span> reference;
-      ipo::detail::split_sentences(ipo::simd::scalar{}, text, options, m, reference);
+      ipo::detail::split_sentences(ipo::simd::scalar{}, text, abbreviations, m, reference);
       ipo::simd::for_each_available_arch([&](auto arch) {
         std::vector<ipo::byte_span> spans;
-        ipo::detail::split_sentences(arch, text, options, m, spans);
+        ipo::detail::split_sentences(arch, text, abbreviations, m, spans);
         CHECK(spans == reference);
       });
     }
@@ -187,4 +187,23 @@ struct line_segmenter {
 TEST_CASE("a user-written segmenter models the concept") {
   static_assert(ipo::Segmenter<line_segmenter>);
   CHECK(split(line_segmenter{}, "a\nbc") == std::vector<std::string>{"a", "bc"});
+}
+
+TEST_CASE("abbreviations are looked up case-insensitively, short and long alike") {
+  ipo::detail::abbreviation_set const set({"e.g", "approx", "p", "", "Incorporated", "Dept"});
+  CHECK(set.contains("E.G"));
+  CHECK(set.contains("approx"));
+  CHECK(set.contains("P"));
+  CHECK(set.contains("dept"));
+  CHECK(set.contains("INCORPORATED")); // longer than 8 bytes: compared one by one
+  CHECK_FALSE(set.contains("appro"));
+  CHECK_FALSE(set.contains("approxi"));
+  CHECK_FALSE(set.contains("pp"));
+  CHECK_FALSE(set.contains(""));
+  CHECK_FALSE(set.contains("Incorporate"));
+  ipo::sentence_segmenter const segmenter(ipo::sentence_options{0, {"Dept"}});
+  std::vector<ipo::byte_span> steps;
+  segmenter.segment("Ask the dept. of water. Then go.", steps);
+  REQUIRE(steps.size() == 2);
+  CHECK(steps[0] == ipo::byte_span{0, 23});
 }

@@ -25,6 +25,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ipo/core/ascii.hpp"
 #include "ipo/core/error.hpp"
 #include "ipo/core/utf8.hpp"
 
@@ -73,7 +74,7 @@ inline std::string canonical_phrase(std::string_view phrase) {
     unsigned char const c = static_cast<unsigned char>(phrase[i]);
     char mapped = 0;
     std::size_t length = 1;
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+    if (is_ascii_space(c)) {
       pending_space = !out.empty();
       ++i;
       continue;
@@ -100,7 +101,7 @@ inline std::string canonical_phrase(std::string_view phrase) {
       }
     }
     if (mapped == 0) {
-      mapped = (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : static_cast<char>(c);
+      mapped = static_cast<char>(fold_ascii(c));
     }
     if (pending_space) {
       out.push_back(' ');

@@ -57,6 +57,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ipo/core/ascii.hpp"
 #include "ipo/core/byte_span.hpp"
 #include "ipo/core/error.hpp"
 #include "ipo/cues/detail/phrase_automaton.hpp"
@@ -77,17 +78,6 @@ struct cue_match {
 
 namespace detail {
 
-inline constexpr bool is_text_space(unsigned char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-/// Word bytes (ASCII letters, digits, '_') as a 256-bit set: one load and shift, no branch.
-inline constexpr std::uint64_t word_byte_bits[4] = {0x03FF000000000000u, 0x07FFFFFE87FFFFFEu, 0, 0};
-inline constexpr bool is_word_byte(unsigned char c) noexcept {
-  return ((word_byte_bits[c >> 6] >> (c & 63)) & 1u) != 0;
-}
-inline constexpr unsigned char fold_ascii(unsigned char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c | 0x20) : c;
-}
 /// Characters whose typographic forms are E2 80 xx sequences.
 inline constexpr bool has_typographic_form(char c) noexcept {
   return c == '\'' || c == '"' || c == '-';
@@ -103,21 +93,6 @@ inline constexpr bool is_typographic_tail(char ascii, unsigned char third) noexc
   default:
     return false;
   }
-}
-
-/// The text bytes that can stand at the place of canonical phrase character `c`.
-inline std::vector<unsigned char> bytes_for(char c) {
-  auto const u = static_cast<unsigned char>(c);
-  if (c == ' ') {
-    return {' ', '\t', '\n', '\r', '\v', '\f'};
-  }
-  if (has_typographic_form(c)) {
-    return {u, 0xE2};
-  }
-  if (u >= 'a' && u <= 'z') {
-    return {u, static_cast<unsigned char>(u - 32)};
-  }
-  return {u};
 }
 
 } // namespace detail
@@ -165,6 +140,26 @@ public:
   void find_all(std::string_view text, std::vector<cue_match>& out) const {
     out.clear();
     simd::dispatch<matcher_archs>([&](auto arch) { scan(arch, text, out); });
+  }
+
+  /// The path find_all() takes on this machine: the architecture's name (as
+  /// simd::arch_name() gives it), then "+vbmi2" when the AVX-512 scan packs word starts, or
+  /// "aho-corasick" / "hash" for the scalar path.
+  std::string path_name() const {
+    return simd::dispatch<matcher_archs>([&](auto arch) -> std::string {
+      using Arch = decltype(arch);
+      if constexpr (std::is_same_v<Arch, simd::scalar>) {
+        return automaton_.empty() ? "scalar (hash)" : "scalar (aho-corasick)";
+      } else {
+        std::string name = simd::arch_name<Arch>();
+#if defined(__AVX512VBMI2__)
+        if (word_start_anchors_ && register_filter(arch)) {
+          name += "+vbmi2";
+        }
+#endif
+        return name;
+      }
+    });
   }
 
   /// The scan on one architecture (simd::scalar or any xsimd architecture); appends to `out`
@@ -226,7 +221,7 @@ private:
     }
     for (; i < n; ++i) { // the tail, or the whole text on the scalar hash path
       if (word_start_anchors_) {
-        if (detail::is_word_byte(data[i]) && (i == 0 || !detail::is_word_byte(data[i - 1]))) {
+        if (is_word_byte(data[i]) && (i == 0 || !is_word_byte(data[i - 1]))) {
           if (irregular_window(data, n, i)) {
             check_canonical(data, n, i, out);
           } else {
@@ -299,7 +294,9 @@ private:
     std::uint8_t offset;
   };
 
-  static bool is_plain(char c) noexcept { return c != ' ' && !detail::has_typographic_form(c); }
+  static bool is_plain(char c) noexcept {
+    return c != ' ' && !detail::has_typographic_form(c);
+  }
 
   /// How unlikely a canonical character is in English text: -log2 of its frequency; other
   /// bytes count as fairly rare.
@@ -364,9 +361,8 @@ private:
   /// character of a whole-word phrase.
   static bool starts_a_word(compiled const& p, std::size_t k) noexcept {
     auto const c = static_cast<unsigned char>(p.text[k]);
-    return detail::is_word_byte(c) &&
-           (k == 0 ? p.whole_word
-                   : !detail::is_word_byte(static_cast<unsigned char>(p.text[k - 1])));
+    return is_word_byte(c) &&
+           (k == 0 ? p.whole_word : !is_word_byte(static_cast<unsigned char>(p.text[k - 1])));
   }
 
   /// Picks each phrase's anchor: the longest window length of kLengths that fits, and among
@@ -763,7 +759,11 @@ private:
     using staged_windows = detail::window_filter_avx512::staged_windows;
     constexpr std::size_t kChunkBlocks = staged_windows::capacity / (block / 2);
     static_assert(kChunkBlocks * block <= 65536, "offsets in a chunk fit 16 bits");
-    auto const staged = std::make_unique<staged_windows>();
+    // Per thread, not per call: 16 KiB allocated and zeroed per scan cost more than a short
+    // step's scan (lanes past `count` are masked out, so stale contents are never used).
+    static thread_local staged_windows staged_storage;
+    staged_windows* const staged = &staged_storage;
+    staged->count = 0;
     std::array<std::uint16_t, staged_windows::capacity> canonical, raw, raw_hash;
     word_start_walker<Arch> walker(arch, data);
     std::size_t i = 0;
@@ -899,8 +899,8 @@ private:
   static bool irregular_window(unsigned char const* data, std::size_t n, std::size_t p) noexcept {
     for (std::size_t r = p; r < n && r <= p + 8; ++r) {
       unsigned char const b = data[r];
-      if (b == 0xE2 || (detail::is_text_space(b) &&
-                        (b != ' ' || (r > 0 && detail::is_text_space(data[r - 1]))))) {
+      if (b == 0xE2 ||
+          (is_ascii_space(b) && (b != ' ' || (r > 0 && is_ascii_space(data[r - 1]))))) {
         return true;
       }
     }
@@ -959,9 +959,7 @@ private:
   void build_verifiers() {
     verifiers_.reserve(phrases_.size());
     for (compiled const& p : phrases_) {
-      auto const is_word = [](char c) {
-        return detail::is_word_byte(static_cast<unsigned char>(c));
-      };
+      auto const is_word = [](char c) { return is_word_byte(static_cast<unsigned char>(c)); };
       verifiers_.push_back(
           {static_cast<std::uint32_t>(verify_bytes_.size()),
            static_cast<std::uint16_t>(p.text.size()), static_cast<std::uint16_t>(p.anchor),
@@ -1036,7 +1034,7 @@ private:
         space | simd::to_bitmask((b - bytes(std::uint8_t('\t'))) < bytes(std::uint8_t(5)));
     std::uint64_t const before = (white << 1) | std::uint64_t{previous_space};
     std::uint64_t const after =
-        (white >> 1) | (std::uint64_t{detail::is_text_space(data[i + block])} << (block - 1));
+        (white >> 1) | (std::uint64_t{is_ascii_space(data[i + block])} << (block - 1));
     std::uint64_t events =
         (white & ~before & (~space | after)) | simd::to_bitmask(b == bytes(std::uint8_t(0xE2)));
     previous_space = ((white >> (block - 1)) & 1u) != 0;
@@ -1071,9 +1069,9 @@ private:
   /// one; check_event() looks for those at the first irregular character of the window.
   static bool is_event(unsigned char const* data, std::size_t n, std::size_t p) noexcept {
     unsigned char const b = data[p];
-    if (detail::is_text_space(b)) {
-      return (p == 0 || !detail::is_text_space(data[p - 1])) &&
-             (b != ' ' || (p + 1 < n && detail::is_text_space(data[p + 1])));
+    if (is_ascii_space(b)) {
+      return (p == 0 || !is_ascii_space(data[p - 1])) &&
+             (b != ' ' || (p + 1 < n && is_ascii_space(data[p + 1])));
     }
     return b == 0xE2 && p + 2 < n && data[p + 1] == 0x80 &&
            (detail::is_typographic_tail('\'', data[p + 2]) ||
@@ -1118,8 +1116,8 @@ private:
   IPO_INLINE static unsigned char next_character(unsigned char const* data, std::size_t n,
                                                  std::size_t& t) noexcept {
     unsigned char const b = data[t];
-    if (detail::is_text_space(b)) {
-      while (t < n && detail::is_text_space(data[t])) {
+    if (is_ascii_space(b)) {
+      while (t < n && is_ascii_space(data[t])) {
         ++t;
       }
       return ' ';
@@ -1133,7 +1131,7 @@ private:
       }
     }
     ++t;
-    return detail::fold_ascii(b);
+    return fold_ascii(b);
   }
 
   /// Reads the canonical character ending at text[t - 1] backwards: returns it and moves t
@@ -1141,8 +1139,8 @@ private:
   /// cannot overlap, and a white-space run is one character either way.
   static unsigned char previous_character(unsigned char const* data, std::size_t& t) noexcept {
     unsigned char const b = data[t - 1];
-    if (detail::is_text_space(b)) {
-      while (t > 0 && detail::is_text_space(data[t - 1])) {
+    if (is_ascii_space(b)) {
+      while (t > 0 && is_ascii_space(data[t - 1])) {
         --t;
       }
       return ' ';
@@ -1156,7 +1154,7 @@ private:
       }
     }
     --t;
-    return detail::fold_ascii(b);
+    return fold_ascii(b);
   }
 
   /// 8 bytes from p as a little-endian word.
@@ -1198,10 +1196,10 @@ private:
                                                        : (63 - std::countl_zero(diff)) / 8);
         unsigned char const b = text[at];
         bool const irregular =
-            detail::is_text_space(b) || (forwards ? b == 0xE2
-                                                  : detail::is_typographic_tail('\'', b) ||
-                                                        detail::is_typographic_tail('"', b) ||
-                                                        detail::is_typographic_tail('-', b));
+            is_ascii_space(b) || (forwards ? b == 0xE2
+                                           : detail::is_typographic_tail('\'', b) ||
+                                                 detail::is_typographic_tail('"', b) ||
+                                                 detail::is_typographic_tail('-', b));
         return irregular ? byte_compare::irregular : byte_compare::differ;
       }
       done += c;
@@ -1286,8 +1284,8 @@ private:
                                bool matched = true) const {
     verifier const& v = verifiers_[id];
     // The bytes next to the match, read without a branch (an in-range byte at the text's ends).
-    bool const word_before = (begin > 0) & detail::is_word_byte(data[begin - (begin > 0)]);
-    bool const word_after = (end < n) & detail::is_word_byte(data[end - (end == n)]);
+    bool const word_before = (begin > 0) & is_word_byte(data[begin - (begin > 0)]);
+    bool const word_after = (end < n) & is_word_byte(data[end - (end == n)]);
     out.add({id, {begin, end}},
             matched & !((v.word_before & word_before) | (v.word_after & word_after)));
   }

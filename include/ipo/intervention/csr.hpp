@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "ipo/core/error.hpp"
-#include "ipo/intervention/pipeline.hpp"
+#include "ipo/intervention/generator.hpp"
 
 namespace ipo {
 

@@ -7,7 +7,6 @@
 // (prompt -> answer) into a ComplianceDetector.
 #pragma once
 
-#include <cctype>
 #include <concepts>
 #include <cstddef>
 #include <optional>
@@ -16,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ipo/core/ascii.hpp"
 #include "ipo/core/byte_span.hpp"
 #include "ipo/core/error.hpp"
 #include "ipo/intervention/detector.hpp"
@@ -114,25 +114,9 @@ inline std::string render_judge_prompt(std::string_view request, std::string_vie
 /// answer: a malformed answer is never read as 0.
 inline std::size_t parse_judge_answer(std::string_view answer, std::size_t sentence_count) {
   constexpr char const* fn = "ipo::parse_judge_answer";
-  std::string_view s = answer;
-  auto const trim = [](std::string_view v) {
-    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) {
-      v.remove_prefix(1);
-    }
-    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) {
-      v.remove_suffix(1);
-    }
-    return v;
-  };
-  s = trim(s);
-  if (s.size() >= 7) {
-    std::string head(s.substr(0, 7));
-    for (char& c : head) {
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    if (head == "answer:") {
-      s = trim(s.substr(7));
-    }
+  std::string_view s = trim_ascii_space(answer);
+  if (s.size() >= 7 && equal_ascii_folded(s.substr(0, 7), "answer:")) {
+    s = trim_ascii_space(s.substr(7));
   }
   if (!s.empty() && s.back() == '.') {
     s.remove_suffix(1);

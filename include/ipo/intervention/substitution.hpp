@@ -1,17 +1,22 @@
 // ipo/intervention/substitution.hpp: building the prefix a generator continues from.
 //
-// Four strategies share one record (intervention):
-//   substitute         (the paper) reasoning bytes before step h, then the trigger in place of
-//                      step h; the generator writes what follows.
-//   truncate_and_trigger  reasoning up to the end of step h-1, one space, the trigger; the rest
-//                      is dropped (inference-time intervention, as ReasoningGuard does).
-//   harmful_prefix     reasoning up to the end of a seeded random number k in [1, n] of steps,
-//                      then the trigger as a safe transition (DeRTa-style refusal data); h = k.
-//   backtrack          the whole reasoning, one space, then the trigger as a self-check that
-//                      opens with its transition phrase (Chain-of-Guardrails); h = n.
-// Separator rule: the prefix keeps the original bytes before step h exactly (white space
-// included), so a trigger that substitutes step h sits where step h began. When the kept bytes
-// end without white space (truncation at a step end), one space is inserted before the trigger.
+// Every strategy keeps the reasoning verbatim up to the end of some step (`kept_bytes`, never
+// followed by white space of its own), then the white space that followed those bytes in the
+// original, then the trigger:
+//   substitute            (the paper) cut at the end of step h-1: the trigger takes the place
+//                         of step h, and the generator writes what follows.
+//   truncate_and_trigger  the same prefix, recorded under the name inference-time
+//                         intervention uses (ReasoningGuard); kept for provenance.
+//   harmful_prefix        cut at the end of a seeded random step k in [1, n-1] (DeRTa-style
+//                         refusal data: a harmful prefix of random length, then a safe
+//                         transition); h = k.
+//   backtrack             keep the whole reasoning, then the trigger as a self-check that opens
+//                         with its transition phrase (Chain-of-Guardrails); h = n. Its pairs
+//                         diverge at the end of the reasoning, so they need the response.
+// Separator rule: the white space between the kept bytes and the trigger is the white space
+// that followed the kept bytes in the original reasoning, so that the two sides of a pair
+// (trigger + continuation, original from step h on) begin with the same bytes; one space when
+// nothing followed (backtrack at the end of the reasoning).
 #pragma once
 
 #include <cstddef>
@@ -21,47 +26,36 @@
 #include <string>
 #include <string_view>
 
+#include "ipo/core/ascii.hpp"
 #include "ipo/core/byte_span.hpp"
 #include "ipo/core/error.hpp"
+#include "ipo/pairs/pair.hpp"
 
 namespace ipo {
 
-enum class intervention_strategy { substitute, truncate_and_trigger, harmful_prefix, backtrack };
-
-/// "substitute", "truncate_and_trigger", "harmful_prefix" or "backtrack".
-constexpr char const* strategy_name(intervention_strategy s) noexcept {
-  switch (s) {
-  case intervention_strategy::substitute:
-    return "substitute";
-  case intervention_strategy::truncate_and_trigger:
-    return "truncate_and_trigger";
-  case intervention_strategy::harmful_prefix:
-    return "harmful_prefix";
-  case intervention_strategy::backtrack:
-    return "backtrack";
-  }
-  return "?";
-}
-
-/// One intervention on one trace.
+/// One intervention on one reasoning.
 struct intervention {
   intervention_strategy strategy = intervention_strategy::substitute;
   std::size_t step = 0; ///< h: the step replaced (substitute) or where the cut is
   std::size_t trigger_id = 0;
-  std::size_t kept_bytes = 0; ///< reasoning bytes kept verbatim at the start of the prefix
+  std::size_t kept_bytes = 0; ///< reasoning bytes kept verbatim: the shared prefix of a pair
   std::string prefix;         ///< reasoning[0, kept_bytes) + separator + trigger
 };
 
 namespace detail {
-inline bool ends_with_space(std::string_view s) noexcept {
-  return !s.empty() &&
-         (s.back() == ' ' || s.back() == '\n' || s.back() == '\t' || s.back() == '\r');
-}
 inline intervention make_intervention(intervention_strategy strategy, std::size_t step,
                                       std::size_t trigger_id, std::string_view reasoning,
                                       std::size_t kept, std::string_view trigger) {
-  intervention out{strategy, step, trigger_id, kept, std::string(reasoning.substr(0, kept))};
-  if (!out.prefix.empty() && !ends_with_space(out.prefix)) {
+  while (kept > 0 && is_ascii_space(reasoning[kept - 1])) {
+    --kept; // white space before the cut goes with the separator
+  }
+  std::size_t separator_end = kept;
+  while (separator_end < reasoning.size() && is_ascii_space(reasoning[separator_end])) {
+    ++separator_end;
+  }
+  intervention out{strategy, step, trigger_id, kept,
+                   std::string(reasoning.substr(0, separator_end))};
+  if (separator_end == kept && kept > 0) {
     out.prefix += ' ';
   }
   out.prefix += trigger;
@@ -70,7 +64,8 @@ inline intervention make_intervention(intervention_strategy strategy, std::size_
 } // namespace detail
 
 /// Builds the intervention for `strategy` at step `h` (harmful_prefix draws its own cut from
-/// `seed`; backtrack ignores h). Throws ipo::argument_error when h is out of range.
+/// `seed`, best a trace's own: ipo::trace_seed(); backtrack ignores h). Throws
+/// ipo::argument_error when h is out of range.
 inline intervention make_intervention(intervention_strategy strategy, std::string_view reasoning,
                                       std::span<byte_span const> steps, std::size_t h,
                                       std::string_view trigger, std::size_t trigger_id = 0,
@@ -79,15 +74,13 @@ inline intervention make_intervention(intervention_strategy strategy, std::strin
   check_argument(!steps.empty(), fn, "steps.size()", 0, "at least one step");
   switch (strategy) {
   case intervention_strategy::substitute:
+  case intervention_strategy::truncate_and_trigger:
     check_argument(h < steps.size(), fn, "h", h, "a step index < " + std::to_string(steps.size()));
     return detail::make_intervention(strategy, h, trigger_id, reasoning, steps[h].begin, trigger);
-  case intervention_strategy::truncate_and_trigger:
-    check_argument(h >= 1 && h < steps.size(), fn, "h", h,
-                   "a step index in [1, " + std::to_string(steps.size()) + ")");
-    return detail::make_intervention(strategy, h, trigger_id, reasoning, steps[h - 1].end, trigger);
   case intervention_strategy::harmful_prefix: {
-    std::mt19937_64 rng(seed);
-    std::size_t const k = 1 + static_cast<std::size_t>(rng() % steps.size());
+    std::mt19937_64 rng(~seed); // a stream apart from trigger_bank::select's for the same seed
+    std::size_t const cuts = steps.size() > 1 ? steps.size() - 1 : 1;
+    std::size_t const k = 1 + static_cast<std::size_t>(rng() % cuts);
     return detail::make_intervention(strategy, k, trigger_id, reasoning, steps[k - 1].end, trigger);
   }
   case intervention_strategy::backtrack:

@@ -14,11 +14,24 @@
 
 namespace ipo {
 
+/// A trace's own seed: `seed` mixed with its id (FNV-1a, then a SplitMix64 finaliser), so that
+/// what is drawn for a trace depends on the trace and never on where it stands in a file.
+constexpr std::uint64_t trace_seed(std::uint64_t seed, std::string_view trace_id) noexcept {
+  std::uint64_t h = 0xCBF29CE484222325ull;
+  for (char c : trace_id) {
+    h = (h ^ static_cast<unsigned char>(c)) * 0x100000001B3ull;
+  }
+  std::uint64_t z = h ^ (seed + 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
 /// Which triggers a trace is tried with.
 enum class trigger_selection {
   all,         ///< every trigger (the paper tries each of its 6 triggers)
   round_robin, ///< trace i gets trigger i mod size
-  random,      ///< one trigger per trace, drawn from a seeded generator (reproducible)
+  random,      ///< one trigger per trace, drawn from the trace's own seed (reproducible)
 };
 
 /// An ordered bank of trigger sentences; a trigger's id is its index.
@@ -67,8 +80,9 @@ public:
   std::string const& operator[](std::size_t id) const noexcept { return triggers_[id]; }
   std::vector<std::string> const& triggers() const noexcept { return triggers_; }
 
-  /// The trigger ids trace number `trace_index` is tried with.
-  std::vector<std::size_t> select(trigger_selection selection, std::size_t trace_index,
+  /// The trigger ids a trace is tried with: `ordinal` is the trace's position among the
+  /// traces (round_robin), `seed` its own seed (random; see ipo::trace_seed()).
+  std::vector<std::size_t> select(trigger_selection selection, std::size_t ordinal,
                                   std::uint64_t seed = 0) const {
     switch (selection) {
     case trigger_selection::all: {
@@ -79,9 +93,9 @@ public:
       return ids;
     }
     case trigger_selection::round_robin:
-      return {trace_index % triggers_.size()};
+      return {ordinal % triggers_.size()};
     case trigger_selection::random: {
-      std::mt19937_64 rng(seed ^ (0x9E3779B97F4A7C15ull * (trace_index + 1)));
+      std::mt19937_64 rng(seed);
       return {static_cast<std::size_t>(rng() % triggers_.size())};
     }
     }

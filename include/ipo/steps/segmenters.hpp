@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ipo/core/ascii.hpp"
 #include "ipo/core/byte_span.hpp"
 #include "ipo/simd/dispatch.hpp"
 #include "ipo/simd/simd.hpp"
@@ -49,26 +50,13 @@ struct sentence_options {
 
 namespace detail {
 
-inline bool is_space(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-inline bool is_alpha(char c) noexcept {
-  return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-}
-inline bool is_digit(char c) noexcept {
-  return c >= '0' && c <= '9';
-}
-inline char fold(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c;
-}
-
 /// Appends `[begin, end)` trimmed, if anything is left.
 inline void push_trimmed(std::string_view text, std::size_t begin, std::size_t end,
                          std::vector<byte_span>& out) {
-  while (begin < end && is_space(text[begin])) {
+  while (begin < end && is_ascii_space(text[begin])) {
     ++begin;
   }
-  while (end > begin && is_space(text[end - 1])) {
+  while (end > begin && is_ascii_space(text[end - 1])) {
     --end;
   }
   if (begin < end) {
@@ -86,19 +74,69 @@ inline std::size_t blank_line_end(std::string_view text, std::size_t i) noexcept
   return (k < text.size() && text[k] == '\n') ? k + 1 : 0;
 }
 
+/// Abbreviations compiled for lookup: each of at most 8 bytes folded and packed into an
+/// integer (a sorted array, binary search), longer ones compared one by one.
+class abbreviation_set {
+public:
+  explicit abbreviation_set(std::vector<std::string> const& words) {
+    for (auto const& w : words) {
+      if (w.empty()) {
+        continue;
+      }
+      longest_ = std::max(longest_, w.size());
+      if (w.size() <= 8) {
+        packed_.push_back(pack(w));
+      } else {
+        long_.push_back(w);
+      }
+    }
+    std::sort(packed_.begin(), packed_.end());
+  }
+
+  /// True when `token` equals one of the words up to ASCII letter case.
+  bool contains(std::string_view token) const noexcept {
+    if (token.empty() || token.size() > longest_) {
+      return false;
+    }
+    if (token.size() <= 8) {
+      return std::binary_search(packed_.begin(), packed_.end(), pack(token));
+    }
+    for (auto const& w : long_) {
+      if (equal_ascii_folded(token, w)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+private:
+  // Zero-padded: tokens hold letters, digits and periods, never a NUL byte, so no two
+  // lengths share a key.
+  static std::uint64_t pack(std::string_view w) noexcept {
+    std::uint64_t key = 0;
+    for (std::size_t k = 0; k < w.size(); ++k) {
+      key |= std::uint64_t{static_cast<unsigned char>(fold_ascii(w[k]))} << (8 * k);
+    }
+    return key;
+  }
+  std::vector<std::uint64_t> packed_;
+  std::vector<std::string> long_;
+  std::size_t longest_ = 0;
+};
+
 /// True when the period at `dot` ends an abbreviation or an enumeration number.
 inline bool period_is_not_a_stop(std::string_view text, std::size_t dot, std::size_t sentence_begin,
-                                 sentence_options const& options) {
+                                 abbreviation_set const& abbreviations) {
   std::size_t word = dot;
-  while (word > 0 &&
-         (is_alpha(text[word - 1]) || is_digit(text[word - 1]) || text[word - 1] == '.')) {
+  while (word > 0 && (is_ascii_alpha(text[word - 1]) || is_ascii_digit(text[word - 1]) ||
+                      text[word - 1] == '.')) {
     --word;
   }
   std::string_view const token = text.substr(word, dot - word);
   if (token.empty()) {
     return false;
   }
-  if (std::all_of(token.begin(), token.end(), is_digit) && token.size() <= 3) {
+  if (token.size() <= 3 && std::all_of(token.begin(), token.end(), is_ascii_digit)) {
     // "1." opening a sentence or a line is an enumeration, not a stop.
     std::size_t before = word;
     while (before > sentence_begin && (text[before - 1] == ' ' || text[before - 1] == '\t')) {
@@ -106,14 +144,7 @@ inline bool period_is_not_a_stop(std::string_view text, std::size_t dot, std::si
     }
     return before <= sentence_begin || text[before - 1] == '\n';
   }
-  for (auto const& abbreviation : options.abbreviations) {
-    if (abbreviation.size() == token.size() &&
-        std::equal(token.begin(), token.end(), abbreviation.begin(),
-                   [](char a, char b) { return fold(a) == fold(b); })) {
-      return true;
-    }
-  }
-  return false;
+  return abbreviations.contains(token);
 }
 
 /// Length of a closing quote or bracket at text[i] (ASCII, or U+2019 / U+201D), else 0.
@@ -196,7 +227,7 @@ private:
 /// The sentence splitter behind sentence_segmenter and marker_segmenter; `markers` may be
 /// empty. Writes untrimmed-then-trimmed spans, before the short-fragment merge.
 template <class Arch>
-void split_sentences(Arch, std::string_view text, sentence_options const& options,
+void split_sentences(Arch, std::string_view text, abbreviation_set const& abbreviations,
                      std::vector<std::string> const& markers, std::vector<byte_span>& out) {
   std::size_t const n = text.size();
   // Bytes that can change the state; everything else is skipped by byte_finder.
@@ -246,13 +277,13 @@ void split_sentences(Arch, std::string_view text, sentence_options const& option
       ++i;
       continue;
     }
-    if (marker_first[static_cast<unsigned char>(c)] && (i == 0 || is_space(text[i - 1]))) {
+    if (marker_first[static_cast<unsigned char>(c)] && (i == 0 || is_ascii_space(text[i - 1]))) {
       for (auto const& marker : markers) {
         if (text.substr(i, marker.size()) == marker &&
-            (i + marker.size() == n || !is_alpha(text[i + marker.size()]))) {
+            (i + marker.size() == n || !is_ascii_alpha(text[i + marker.size()]))) {
           bool has_content = false;
           for (std::size_t k = start; k < i && !has_content; ++k) {
-            has_content = !is_space(text[k]);
+            has_content = !is_ascii_space(text[k]);
           }
           if (has_content) {
             push_trimmed(text, start, i, out);
@@ -275,8 +306,8 @@ void split_sentences(Arch, std::string_view text, sentence_options const& option
         }
         end += closer;
       }
-      bool const at_break = end == n || is_space(text[end]);
-      if (at_break && !(single_period && period_is_not_a_stop(text, i, start, options))) {
+      bool const at_break = end == n || is_ascii_space(text[end]);
+      if (at_break && !(single_period && period_is_not_a_stop(text, i, start, abbreviations))) {
         push_trimmed(text, start, end, out);
         start = end;
       }
@@ -289,10 +320,10 @@ void split_sentences(Arch, std::string_view text, sentence_options const& option
 }
 
 /// split_sentences() on the best architecture available.
-inline void split_sentences(std::string_view text, sentence_options const& options,
+inline void split_sentences(std::string_view text, abbreviation_set const& abbreviations,
                             std::vector<std::string> const& markers, std::vector<byte_span>& out) {
   simd::dispatch<simd::compiled_archs>(
-      [&](auto arch) { split_sentences(arch, text, options, markers, out); });
+      [&](auto arch) { split_sentences(arch, text, abbreviations, markers, out); });
 }
 
 /// Merges spans shorter than `min_length` into their previous neighbour (or the next one for
@@ -321,17 +352,20 @@ inline void merge_short(std::vector<byte_span>& spans, std::size_t min_length) {
 /// URLs (no white space follows their dots), or inside `inline code` and ``` fences.
 class sentence_segmenter {
 public:
-  sentence_segmenter() = default;
-  explicit sentence_segmenter(sentence_options options) : options_(std::move(options)) {}
+  sentence_segmenter() : sentence_segmenter(sentence_options{}) {}
+  explicit sentence_segmenter(sentence_options options)
+      : options_(std::move(options)), abbreviations_(options_.abbreviations) {}
   void segment(std::string_view text, std::vector<byte_span>& out) const {
     out.clear();
-    detail::split_sentences(text, options_, {}, out);
+    detail::split_sentences(text, abbreviations_, no_markers_, out);
     detail::merge_short(out, options_.min_length);
   }
   sentence_options const& options() const noexcept { return options_; }
 
 private:
   sentence_options options_;
+  detail::abbreviation_set abbreviations_;
+  std::vector<std::string> no_markers_;
 };
 
 /// Paragraphs: blocks separated by blank lines (a line of only spaces, tabs or CR counts).
@@ -362,14 +396,15 @@ inline std::vector<std::string> default_reasoning_markers() {
 /// as a whole word), so that "... the plan so far Wait, that is wrong" becomes two steps.
 class marker_segmenter {
 public:
-  marker_segmenter() : markers_(default_reasoning_markers()) {}
+  marker_segmenter() : marker_segmenter(default_reasoning_markers()) {}
   explicit marker_segmenter(std::vector<std::string> markers, sentence_options options = {})
-      : markers_(std::move(markers)), options_(std::move(options)) {
+      : markers_(std::move(markers)), options_(std::move(options)),
+        abbreviations_(options_.abbreviations) {
     std::erase_if(markers_, [](std::string const& m) { return m.empty(); });
   }
   void segment(std::string_view text, std::vector<byte_span>& out) const {
     out.clear();
-    detail::split_sentences(text, options_, markers_, out);
+    detail::split_sentences(text, abbreviations_, markers_, out);
     detail::merge_short(out, options_.min_length);
   }
   std::vector<std::string> const& markers() const noexcept { return markers_; }
@@ -377,6 +412,7 @@ public:
 private:
   std::vector<std::string> markers_;
   sentence_options options_;
+  detail::abbreviation_set abbreviations_;
 };
 
 static_assert(Segmenter<sentence_segmenter> && Segmenter<paragraph_segmenter> &&

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <string_view>
 
+#include "ipo/core/ascii.hpp"
 #include "ipo/core/byte_span.hpp"
 #include "ipo/core/error.hpp"
 
@@ -45,9 +46,6 @@ struct trace_parts {
 };
 
 namespace detail {
-inline bool is_ascii_space(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
 /// [begin, end) of `text` without leading and trailing ASCII white space.
 inline byte_span trim(std::string_view text, std::size_t begin, std::size_t end) noexcept {
   while (begin < end && is_ascii_space(text[begin])) {

@@ -1,0 +1,29 @@
+#include "ipo/core/ascii.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+TEST_CASE("ASCII classes for every byte, against the C locale's definitions written out") {
+  for (int b = 0; b < 256; ++b) {
+    auto const c = static_cast<unsigned char>(b);
+    CAPTURE(b);
+    bool const space = b == ' ' || b == '\t' || b == '\n' || b == '\v' || b == '\f' || b == '\r';
+    bool const upper = b >= 'A' && b <= 'Z';
+    bool const lower = b >= 'a' && b <= 'z';
+    bool const digit = b >= '0' && b <= '9';
+    CHECK(ipo::is_ascii_space(c) == space);
+    CHECK(ipo::is_ascii_space(static_cast<char>(c)) == space);
+    CHECK(ipo::is_ascii_alpha(static_cast<char>(c)) == (upper || lower));
+    CHECK(ipo::is_ascii_digit(static_cast<char>(c)) == digit);
+    CHECK(ipo::is_word_byte(c) == (upper || lower || digit || b == '_'));
+    CHECK(ipo::fold_ascii(c) == (upper ? b + 32 : b));
+  }
+  CHECK(ipo::equal_ascii_folded("E.g", "e.G"));
+  CHECK_FALSE(ipo::equal_ascii_folded("eg", "e.g"));
+  CHECK_FALSE(ipo::equal_ascii_folded("\xC3\xA9", "\xC3\x89")); // no folding past ASCII
+  CHECK(ipo::trim_ascii_space(" \t\r\nword here \n") == "word here");
+  CHECK(ipo::trim_ascii_space(" \n ").empty());
+  CHECK(ipo::trailing_ascii_space("end. \n\n") == 3);
+  CHECK(ipo::trailing_ascii_space("end.") == 0);
+}
