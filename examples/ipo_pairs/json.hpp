@@ -318,13 +318,16 @@ private:
     if (s_[first] == '0' && i_ - first > 1) {
       return fail(start, "a number with a leading zero");
     }
+    bool integer = true;
     if (i_ < s_.size() && s_[i_] == '.') {
+      integer = false;
       ++i_;
       if (digits() == 0) {
         return fail(start, "an invalid number");
       }
     }
     if (i_ < s_.size() && (s_[i_] == 'e' || s_[i_] == 'E')) {
+      integer = false;
       ++i_;
       if (i_ < s_.size() && (s_[i_] == '+' || s_[i_] == '-')) {
         ++i_;
@@ -337,7 +340,19 @@ private:
     if (!std::isfinite(std::strtod(text.c_str(), nullptr))) {
       return fail(start, "a number too large for a double");
     }
+    if (integer && !fits_64_bits(text)) { // as simdjson: integers are int64 or uint64
+      return fail(start, "an integer too large for 64 bits");
+    }
     return true;
+  }
+
+  /// A decimal integer literal within [INT64_MIN, UINT64_MAX].
+  static bool fits_64_bits(std::string_view digits) {
+    bool const negative = !digits.empty() && digits.front() == '-';
+    std::string_view const magnitude = digits.substr(negative ? 1 : 0);
+    std::string_view const limit = negative ? "9223372036854775808" : "18446744073709551615";
+    return magnitude.size() < limit.size() ||
+           (magnitude.size() == limit.size() && magnitude <= limit);
   }
 
   std::string_view s_;
