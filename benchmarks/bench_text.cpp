@@ -1,6 +1,8 @@
 // bench_text: the cue matcher and the segmenters on a 64 MiB reasoning corpus (corpus.hpp).
 // One thread. Figures are bytes per second; BM_Scan also reports its speed as ratios to the
 // baselines measured in this binary (vs_memcpy, vs_std_regex, vs_naive, vs_hyperscan).
+#include <ipo/intervention/detector.hpp>
+#include <ipo/intervention/pattern_detector.hpp>
 #include <ipo/text.hpp>
 
 #include <benchmark/benchmark.h>
@@ -258,6 +260,52 @@ void BM_Segment(benchmark::State& state) {
   }
 }
 
+// A detector over the corpus cut into traces of about 2 KiB (each segmented, then the detector
+// asked for its first compliance step), as ipo-pairs runs it per trace: the lexical detector
+// (the baseline) and the pattern detector. Reports vs_lexical.
+template <class Detector>
+void BM_Detector(benchmark::State& state) {
+  std::string const& t = text();
+  static std::vector<ipo::byte_span> const traces = [&] {
+    std::vector<ipo::byte_span> out;
+    for (std::size_t begin = 0; begin < t.size();) {
+      std::size_t const stop = begin + 2048 < t.size() ? t.find(". ", begin + 2048) : t.npos;
+      std::size_t const end = stop == t.npos ? t.size() : stop + 1;
+      out.push_back({begin, end});
+      begin = end;
+    }
+    return out;
+  }();
+  Detector const detector = [] {
+    if constexpr (std::is_same_v<Detector, ipo::lexical_detector>) {
+      return ipo::lexical_detector(lexicon());
+    } else {
+      return Detector();
+    }
+  }();
+  ipo::sentence_segmenter const segmenter;
+  std::vector<ipo::byte_span> steps;
+  std::size_t found = 0;
+  double total = 0;
+  for (auto _ : state) {
+    found = 0;
+    auto const start = std::chrono::steady_clock::now();
+    for (ipo::byte_span const trace : traces) {
+      std::string_view const reasoning = trace.of(t);
+      segmenter.segment(reasoning, steps);
+      found += detector.first_compliance(reasoning, steps).has_value() ? 1 : 0;
+    }
+    total += seconds_since(start);
+  }
+  bool const lexical = std::is_same_v<Detector, ipo::lexical_detector>;
+  record(state, lexical ? "detector_lexical" : "detector_patterns", t.size(), total);
+  state.counters["traces"] = double(traces.size());
+  state.counters["with_cue"] = double(found);
+  if (!lexical && measured().count("detector_lexical") != 0) {
+    state.counters["vs_lexical"] = measured()["detector_patterns"] / measured()["detector_lexical"];
+  }
+}
+
 } // namespace
 
 // Baselines first, so that BM_Scan can report its ratios to them.
@@ -289,6 +337,15 @@ BENCHMARK_TEMPLATE(BM_Segment, ipo::sentence_segmenter)
     ->UseRealTime();
 BENCHMARK_TEMPLATE(BM_Segment, ipo::marker_segmenter)
     ->Name("BM_Segment/markers")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+BENCHMARK_TEMPLATE(BM_Detector, ipo::lexical_detector)
+    ->Name("BM_Detector/lexical")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_TEMPLATE(BM_Detector, ipo::pattern_detector)
+    ->Name("BM_Detector/patterns")
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

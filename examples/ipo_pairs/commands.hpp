@@ -1,6 +1,8 @@
 // ipo-pairs: the subcommands (main.cpp parses the command line and calls these).
 #pragma once
 
+#include <ipo/intervention/evaluation.hpp>
+#include <ipo/intervention/judge.hpp>
 #include <ipo/intervention/triggers.hpp>
 
 #include <sys/stat.h>
@@ -177,15 +179,15 @@ inline void summary(options const& o, std::string const& text) {
 
 struct trace_info {
   std::string id;
-  bool unfinished = false;       ///< an opening tag that is never closed
-  bool flagged = false;          ///< a compliance step was found
-  std::size_t first = 0;         ///< its index
-  std::size_t outputs = 0;       ///< records written (intervene: prefixes)
-  std::size_t trigger_steps = 0; ///< steps with a trigger or refusal cue (stats)
+  bool unfinished = false;      ///< an opening tag that is never closed
+  bool flagged = false;         ///< a compliance step was found
+  std::size_t first = 0;        ///< its index
+  std::size_t outputs = 0;      ///< records written (intervene: prefixes)
+  std::size_t safety_steps = 0; ///< steps that turn toward safety (stats)
 };
 
 struct detect_worker {
-  explicit detect_worker(options const& o) : o(o), d(o.threshold) {}
+  explicit detect_worker(options const& o) : o(o), d(o) {}
   options const& o;
   simdjson::dom::parser parser;
   detection d;
@@ -193,7 +195,7 @@ struct detect_worker {
   void process(line const& l, worker_output& out, trace_info& info) {
     trace_view const t = read_trace(parser, l, o);
     info.id = t.id;
-    d.run(t.reasoning());
+    d.run(t.reasoning(), t.prompt);
     write_detect_record(out.main, t, d);
   }
 };
@@ -226,7 +228,7 @@ inline int run_detect(std::string const& in_path, std::string const& out_path, o
 
 struct intervene_worker {
   intervene_worker(options const& o, ipo::trigger_bank const& bank)
-      : o(o), bank(bank), d(o.threshold), strategy(*ipo::parse_strategy(o.strategy)) {}
+      : o(o), bank(bank), d(o), strategy(*ipo::parse_strategy(o.strategy)) {}
   options const& o;
   ipo::trigger_bank const& bank;
   simdjson::dom::parser parser;
@@ -240,7 +242,7 @@ struct intervene_worker {
       info.unfinished = true; // its rejected side would end where the generation was cut
       return;
     }
-    d.run(t.reasoning());
+    d.run(t.reasoning(), t.prompt);
     if (!d.first) {
       return;
     }
@@ -362,7 +364,7 @@ struct join_worker {
   std::string const& prefix_name;
   simdjson::dom::parser parser, prefix_parser;
   std::vector<char> record_bytes;
-  ipo::lexical_detector detector{ipo::default_lexicon(), {o.threshold}};
+  cli_detector detector{o};
   ipo::sentence_segmenter segmenter;
 
   prefix_record read_prefix(prefix_index::entry const& e) {
@@ -571,7 +573,7 @@ inline int run_join(std::string const& prefixes_path, std::string const& continu
 // ---------------------------------------------------------------------------------- stats
 
 struct stats_worker {
-  explicit stats_worker(options const& o) : o(o), d(o.threshold) {}
+  explicit stats_worker(options const& o) : o(o), d(o) {}
   options const& o;
   simdjson::dom::parser parser;
   detection d;
@@ -580,12 +582,11 @@ struct stats_worker {
     trace_view const t = read_trace(parser, l, o);
     info.id = t.id;
     info.unfinished = t.parts.truncated;
-    d.run(t.reasoning());
+    d.run(t.reasoning(), t.prompt);
     info.flagged = d.first.has_value();
     info.first = d.first.value_or(0);
-    for (auto const& s : d.detector.last_scores()) {
-      info.trigger_steps +=
-          s.count(ipo::cue_kind::trigger) + s.count(ipo::cue_kind::refusal) > 0 ? 1 : 0;
+    for (std::size_t k = 0; k < d.steps.size(); ++k) {
+      info.safety_steps += d.detector.turns_safe(k) ? 1 : 0;
     }
   }
 };
@@ -633,7 +634,7 @@ struct round_worker {
 };
 
 inline int run_stats(std::vector<std::string> const& paths, options const& o) {
-  std::size_t traces = 0, with_cue = 0, with_trigger = 0, trigger_steps = 0, unfinished = 0;
+  std::size_t traces = 0, with_cue = 0, with_safety = 0, safety_steps = 0, unfinished = 0;
   std::map<std::size_t, std::size_t> histogram, prefixes, pairs;
   bool any_traces = false, any_rounds = false;
   std::string skipped;
@@ -665,8 +666,8 @@ inline int run_stats(std::vector<std::string> const& paths, options const& o) {
               ++with_cue;
               ++histogram[r.info.first];
             }
-            trigger_steps += r.info.trigger_steps;
-            with_trigger += r.info.trigger_steps > 0 ? 1 : 0;
+            safety_steps += r.info.safety_steps;
+            with_safety += r.info.safety_steps > 0 ? 1 : 0;
           },
           [&](line_batch const& b) { bar.update(b.end_offset); });
     } else {
@@ -691,9 +692,9 @@ inline int run_stats(std::vector<std::string> const& paths, options const& o) {
   char row[160];
   if (any_traces) {
     std::snprintf(row, sizeof row,
-                  "traces: %zu\nwith a compliance cue: %zu\nwithout: %zu\nwith a safety trigger: "
-                  "%zu (%zu trigger steps)\nunfinished (reasoning never closed): %zu\n",
-                  traces, with_cue, traces - with_cue, with_trigger, trigger_steps, unfinished);
+                  "traces: %zu\nwith a compliance cue: %zu\nwithout: %zu\nturning safe: "
+                  "%zu (%zu safety steps)\nunfinished (reasoning never closed): %zu\n",
+                  traces, with_cue, traces - with_cue, with_safety, safety_steps, unfinished);
     report += row;
     report += "first compliance step:\n";
     std::size_t peak = 1;
@@ -731,6 +732,262 @@ inline int run_stats(std::vector<std::string> const& paths, options const& o) {
   output_file out("-", {});
   out.write(report);
   out.commit();
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------- eval
+
+/// One line of a labels file.
+struct trace_labelling {
+  ipo::trace_label label = ipo::trace_label::benign;
+  std::string first_compliance; ///< the marked sentence's text (unsafe traces)
+};
+
+/// Reads a labels file: {"id", "label": unsafe|safe|benign, "first_compliance": text|null}.
+/// Any error ends the run (a labels file is small and must be right).
+inline std::unordered_map<std::string, trace_labelling> read_labels(std::string const& path) {
+  std::unordered_map<std::string, trace_labelling> labels;
+  input_file in(path);
+  line_reader reader(in);
+  line_batch batch;
+  simdjson::dom::parser parser;
+  while (reader.next(batch)) {
+    for (auto const& l : batch.lines) {
+      if (is_blank(l.text)) {
+        continue;
+      }
+      try {
+        fields<3> const f(parse_object(parser, l), {"id", "label", "first_compliance"});
+        std::string const id = f.id(0);
+        std::string_view const name = f.string(1);
+        trace_labelling t;
+        if (name == "unsafe") {
+          t.label = ipo::trace_label::unsafe;
+          t.first_compliance = f.string(2);
+          if (t.first_compliance.empty()) {
+            throw line_error("field \"first_compliance\" is empty");
+          }
+        } else if (name == "safe" || name == "benign") {
+          t.label = name == "safe" ? ipo::trace_label::safe : ipo::trace_label::benign;
+        } else {
+          throw line_error("field \"label\" = \"" + std::string(name) +
+                           "\" is not unsafe, safe or benign");
+        }
+        if (!labels.emplace(id, std::move(t)).second) {
+          throw line_error("a second label for id \"" + id + "\"");
+        }
+      } catch (line_error const& e) {
+        throw fatal_error(in.name() + ":" + std::to_string(l.number) + ": " + e.what());
+      }
+    }
+  }
+  return labels;
+}
+
+/// Reads judge answers: {"id", "answer"} (the judge's raw reply).
+inline std::unordered_map<std::string, std::string> read_judge_answers(std::string const& path) {
+  std::unordered_map<std::string, std::string> answers;
+  input_file in(path);
+  line_reader reader(in);
+  line_batch batch;
+  simdjson::dom::parser parser;
+  while (reader.next(batch)) {
+    for (auto const& l : batch.lines) {
+      if (is_blank(l.text)) {
+        continue;
+      }
+      try {
+        fields<2> const f(parse_object(parser, l), {"id", "answer"});
+        if (!answers.emplace(f.id(0), std::string(f.string(1))).second) {
+          throw line_error("a second answer for id \"" + f.id(0) + "\"");
+        }
+      } catch (line_error const& e) {
+        throw fatal_error(in.name() + ":" + std::to_string(l.number) + ": " + e.what());
+      }
+    }
+  }
+  return answers;
+}
+
+/// The detectors eval compares: the two built in, and a judge when its answers are given.
+inline constexpr std::size_t kEvalDetectors = 3;
+inline constexpr char const* kEvalDetectorNames[kEvalDetectors] = {"patterns", "lexical", "judge"};
+
+struct eval_info {
+  std::string id;
+  ipo::trace_label label = ipo::trace_label::benign;
+  std::optional<std::size_t> marked;
+  std::array<std::optional<std::size_t>, kEvalDetectors> detected{};
+};
+
+struct eval_worker {
+  eval_worker(options const& o, std::unordered_map<std::string, trace_labelling> const& labels,
+              std::unordered_map<std::string, std::string> const& answers)
+      : o(o), labels(labels), answers(answers), lexical(ipo::default_lexicon(), {o.threshold}) {}
+  options const& o;
+  std::unordered_map<std::string, trace_labelling> const& labels;
+  std::unordered_map<std::string, std::string> const& answers;
+  simdjson::dom::parser parser;
+  ipo::sentence_segmenter segmenter;
+  ipo::pattern_detector patterns;
+  ipo::lexical_detector lexical;
+  std::vector<ipo::byte_span> steps;
+
+  void process(line const& l, worker_output&, eval_info& info) {
+    trace_view const t = read_trace(parser, l, o);
+    info.id = t.id;
+    auto const found = labels.find(t.id);
+    if (found == labels.end()) {
+      throw line_error("no label for id \"" + t.id + "\"");
+    }
+    info.label = found->second.label;
+    std::string_view const reasoning = t.reasoning();
+    segmenter.segment(reasoning, steps);
+    if (info.label == ipo::trace_label::unsafe) {
+      std::size_t const at = reasoning.find(found->second.first_compliance);
+      if (at == std::string_view::npos) {
+        throw line_error("the labelled first compliance sentence is not in the reasoning: " +
+                         excerpt(found->second.first_compliance, 0));
+      }
+      info.marked = ipo::step_at(steps, at);
+    }
+    info.detected[0] = patterns.first_compliance(reasoning, steps, t.prompt);
+    info.detected[1] = lexical.first_compliance(reasoning, steps);
+    if (!answers.empty()) {
+      auto const answer = answers.find(t.id);
+      if (answer == answers.end()) {
+        throw line_error("no judge answer for id \"" + t.id + "\"");
+      }
+      try {
+        std::size_t const number = ipo::parse_judge_answer(answer->second, steps.size());
+        info.detected[2] = number == 0 ? std::nullopt : std::optional<std::size_t>(number - 1);
+      } catch (ipo::argument_error const& e) {
+        throw line_error(std::string("judge answer: ") + e.what());
+      }
+    }
+  }
+};
+
+inline std::string percent(double rate) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%.1f%%", 100.0 * rate);
+  return text;
+}
+
+inline int run_eval(std::string const& traces_path, std::string const& labels_path,
+                    std::string const& answers_path, bool show, options const& o) {
+  auto const labels = read_labels(labels_path);
+  auto const answers = answers_path.empty() ? std::unordered_map<std::string, std::string>{}
+                                            : read_judge_answers(answers_path);
+  input_file in(traces_path);
+  progress_bar bar(o.quiet, "eval", in.size());
+  line_gate gate("eval", o, in.name(), bar, true);
+  line_reader reader(in);
+  auto workers = make_workers<eval_worker>(thread_count(o.threads), o, labels, answers);
+  std::array<ipo::detection_counts, kEvalDetectors> counts{};
+  std::size_t const detectors = answers.empty() ? 2 : 3;
+  std::string shown;
+  std::size_t matched = 0;
+  process_lines<eval_info>(
+      reader, workers,
+      [&](line const& l, line_result<eval_info> const& r, std::string_view, std::string_view) {
+        if (!gate.admit(l, r, r.info.id)) {
+          return;
+        }
+        ++matched;
+        for (std::size_t d = 0; d < detectors; ++d) {
+          counts[d].add(r.info.label, r.info.detected[d], r.info.marked);
+        }
+        if (show) {
+          auto const step = [](std::optional<std::size_t> k) {
+            return k ? std::to_string(*k) : std::string("none");
+          };
+          bool const right = r.info.label == ipo::trace_label::unsafe
+                                 ? r.info.detected[0] && r.info.marked &&
+                                       *r.info.detected[0] + 1 >= *r.info.marked &&
+                                       *r.info.detected[0] <= *r.info.marked + 1
+                                 : !r.info.detected[0];
+          if (!right) {
+            shown += r.info.id + " (" + ipo::trace_label_name(r.info.label) + "): marked " +
+                     step(r.info.marked) + ", patterns " + step(r.info.detected[0]) + ", lexical " +
+                     step(r.info.detected[1]) + "\n";
+          }
+        }
+      },
+      [&](line_batch const& b) { bar.update(b.end_offset); });
+  bar.clear();
+  std::string report;
+  char row[256];
+  std::snprintf(row, sizeof row, "%-9s %6s %7s %9s %7s %7s %7s | %5s %7s | %6s %7s\n", "detector",
+                "unsafe", "exact", "within 1", "early", "late", "missed", "safe", "flagged",
+                "benign", "flagged");
+  report += row;
+  for (std::size_t d = 0; d < detectors; ++d) {
+    ipo::detection_counts const& c = counts[d];
+    std::snprintf(row, sizeof row, "%-9s %6zu %7s %9s %7s %7s %7s | %5zu %7s | %6zu %7s\n",
+                  kEvalDetectorNames[d], c.unsafe, percent(c.exact_rate()).c_str(),
+                  percent(c.within_one_rate()).c_str(), percent(c.early_rate()).c_str(),
+                  percent(c.late_rate()).c_str(), percent(c.missed_rate()).c_str(), c.safe,
+                  percent(c.safe_false_rate()).c_str(), c.benign,
+                  percent(c.benign_false_rate()).c_str());
+    report += row;
+  }
+  if (matched < labels.size()) {
+    report += std::to_string(labels.size() - matched) + " labels matched no trace\n";
+  }
+  report += shown;
+  output_file out("-", {});
+  out.write(report);
+  out.commit();
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------- judge-prompts
+
+struct judge_prompt_worker {
+  explicit judge_prompt_worker(options const& o) : o(o) {
+    prompt_options.examples = ipo::default_judge_examples();
+  }
+  options const& o;
+  simdjson::dom::parser parser;
+  ipo::sentence_segmenter segmenter;
+  ipo::judge_prompt_options prompt_options;
+  std::vector<ipo::byte_span> steps;
+
+  void process(line const& l, worker_output& out, trace_info& info) {
+    trace_view const t = read_trace(parser, l, o);
+    info.id = t.id;
+    segmenter.segment(t.reasoning(), steps);
+    json_object(out.main)
+        .field("id", t.id)
+        .field("n_steps", std::uint64_t{steps.size()})
+        .field("prompt", ipo::render_judge_prompt(t.prompt, t.reasoning(), steps, prompt_options))
+        .end();
+  }
+};
+
+inline int run_judge_prompts(std::string const& in_path, std::string const& out_path,
+                             options const& o) {
+  input_file in(in_path);
+  output_file out(out_path, {in.identity()});
+  progress_bar bar(o.quiet, "judge-prompts", in.size());
+  line_gate gate("judge-prompts", o, in.name(), bar, true);
+  line_reader reader(in);
+  auto workers = make_workers<judge_prompt_worker>(thread_count(o.threads), o);
+  process_lines<trace_info>(
+      reader, workers,
+      [&](line const& l, line_result<trace_info> const& r, std::string_view main,
+          std::string_view) {
+        if (gate.admit(l, r, r.info.id)) {
+          out.write(main);
+          out.count_record();
+        }
+      },
+      [&](line_batch const& b) { bar.update(b.end_offset); });
+  out.commit();
+  bar.clear();
+  summary(o, "ipo-pairs judge-prompts: " + std::to_string(out.records()) + " prompts written" +
+                 gate.summary());
   return 0;
 }
 

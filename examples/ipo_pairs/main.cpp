@@ -4,6 +4,8 @@
 //   ipo-pairs intervene TRACES -o PREFIXES                  one prefix per (trace, trigger)
 //   ipo-pairs join      PREFIXES CONTINUATIONS -o PAIRS     TRL-ready pairs [--next PREFIXES2]
 //   ipo-pairs stats     FILE...                             counts, histogram, rounds
+//   ipo-pairs eval      TRACES LABELS [--judge-answers A]   detectors against labelled steps
+//   ipo-pairs judge-prompts TRACES [-o PROMPTS]             prompts for an LLM judge
 //
 // records.hpp describes every record; io.hpp how files are kept safe; parallel.hpp how lines
 // are spread over the cores. Exit status: 0 on success, 1 when the run failed (nothing was
@@ -59,7 +61,13 @@ int main(int argc, char** argv) {
         ->add_option("--duplicate-ids", o.duplicate_ids,
                      "error (default): a repeated id is a bad line; first: keep the first")
         ->check(CLI::IsMember({"error", "first"}));
-    command->add_option("--threshold", o.threshold, "Compliance weight a step needs (default 1)")
+    command
+        ->add_option("--detector", o.detector,
+                     "patterns (default: word-class patterns) or lexical (the cue lexicon)")
+        ->check(CLI::IsMember({"patterns", "lexical"}));
+    command
+        ->add_option("--threshold", o.threshold,
+                     "Compliance weight a step needs, lexical detector (default 1)")
         ->check(CLI::NonNegativeNumber);
     command->add_option("--threads", o.threads, "Worker threads (default: one per core)");
     command->add_flag("-q,--quiet", o.quiet, "No progress bar or summary");
@@ -113,6 +121,25 @@ int main(int argc, char** argv) {
   stats->add_option("FILE", stats_inputs, "Trace, prefix or pair files")->required();
   add_common(stats);
 
+  auto* eval =
+      app.add_subcommand("eval", "How well the detectors find labelled first compliance steps");
+  std::string answers;
+  bool show = false;
+  eval->add_option("TRACES", in, "Traces")->required();
+  eval->add_option("LABELS", second,
+                   "Labels {id, label: unsafe|safe|benign, first_compliance: sentence text}")
+      ->required();
+  eval->add_option("--judge-answers", answers,
+                   "An LLM judge's answers {id, answer} to the prompts judge-prompts wrote");
+  eval->add_flag("--show", show, "List every trace the pattern detector gets wrong");
+  add_common(eval);
+
+  auto* judge_prompts = app.add_subcommand(
+      "judge-prompts", "The numbered-sentence judge prompt of every trace, for an LLM judge");
+  judge_prompts->add_option("TRACES", in, "Traces (JSON Lines, - for stdin)")->required();
+  judge_prompts->add_option("-o,--output", out, "{id, n_steps, prompt} records (default stdout)");
+  add_common(judge_prompts);
+
   try {
     app.parse(argc, argv);
   } catch (CLI::ParseError const& e) {
@@ -129,6 +156,12 @@ int main(int argc, char** argv) {
     }
     if (join->parsed()) {
       return run_join(in, second, out, o);
+    }
+    if (eval->parsed()) {
+      return run_eval(in, second, answers, show, o);
+    }
+    if (judge_prompts->parsed()) {
+      return run_judge_prompts(in, out, o);
     }
     return run_stats(stats_inputs, o);
   } catch (std::exception const& e) {

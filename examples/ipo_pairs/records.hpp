@@ -2,7 +2,7 @@
 //
 //   trace        {"id", "prompt" (or "question"), "response"}: field names are options
 //   detect       {"id", "n_steps", "finished", "first_compliance": {"step", "begin", "end",
-//                "text"} | null, "compliance_steps", "trigger_steps"}
+//                "text"} | null, "compliance_steps", "safety_steps"}
 //   prefix       {"id", "round", "trigger_id", "h", "strategy", "prompt", "prefix",
 //                "kept_bytes", "original", "original_response", "prefix_digest"}: one
 //                (trace, trigger) attempt; a generator continues prompt + prefix. `original` is
@@ -20,6 +20,7 @@
 #include <ipo/core/byte_span.hpp>
 #include <ipo/cues/default_lexicon.hpp>
 #include <ipo/intervention/detector.hpp>
+#include <ipo/intervention/pattern_detector.hpp>
 #include <ipo/intervention/rounds.hpp>
 #include <ipo/steps/segmenters.hpp>
 #include <ipo/trace/split.hpp>
@@ -49,7 +50,8 @@ struct options {
   std::string duplicate_ids = "error";
   bool quiet = false;
   std::size_t threads = 0; // 0: one per core
-  float threshold = 1.0f;
+  std::string detector = "patterns";
+  float threshold = 1.0f; // the lexical detector's
   // intervene
   std::string triggers_file;
   std::string strategy = "substitute";
@@ -203,23 +205,68 @@ inline trace_view read_trace(simdjson::dom::parser& parser, line const& l, optio
 
 // ---------------------------------------------------------------------------------- detection
 
-/// A detector with its scratch: one per thread.
+/// The detector the commands use (--detector): the pattern detector (default) or the
+/// lexical one, with its scratch; one per thread. Models ipo::ComplianceDetector and
+/// ipo::ResumableDetector, so join's re-detection takes its context from the whole reasoning.
+class cli_detector {
+public:
+  explicit cli_detector(options const& o)
+      : patterns_(o.detector == "patterns"), lexical_(ipo::default_lexicon(), {o.threshold}) {}
+
+  std::optional<std::size_t> first_compliance(std::string_view reasoning,
+                                              std::span<ipo::byte_span const> steps,
+                                              std::string_view request = {}) const {
+    return patterns_ ? pattern_.first_compliance(reasoning, steps, request)
+                     : lexical_.first_compliance(reasoning, steps);
+  }
+  std::optional<std::size_t> first_compliance_from(std::string_view reasoning,
+                                                   std::span<ipo::byte_span const> steps,
+                                                   std::size_t from) const {
+    return patterns_ ? pattern_.first_compliance_from(reasoning, steps, from)
+                     : ipo::first_compliance_after(lexical_, reasoning, steps, from);
+  }
+
+  /// After a first_compliance() call: whether step k leans toward compliance and whether it
+  /// turns toward safety (lexical: compliance / trigger or refusal cues; patterns: the step's
+  /// stance, compliance counted only with harm in context).
+  bool complies(std::size_t k) const {
+    if (patterns_) {
+      auto const& p = pattern_.last_patterns()[k];
+      return p.stance == ipo::step_stance::compliance && p.harm_context;
+    }
+    return lexical_.last_scores()[k].count(ipo::cue_kind::compliance) > 0;
+  }
+  bool turns_safe(std::size_t k) const {
+    if (patterns_) {
+      return pattern_.last_patterns()[k].stance == ipo::step_stance::refusal;
+    }
+    auto const& s = lexical_.last_scores()[k];
+    return s.count(ipo::cue_kind::trigger) + s.count(ipo::cue_kind::refusal) > 0;
+  }
+
+private:
+  bool patterns_;
+  ipo::pattern_detector pattern_;
+  ipo::lexical_detector lexical_;
+};
+
+/// A detector, a segmenter and their scratch: one per thread.
 struct detection {
-  explicit detection(float threshold) : detector(ipo::default_lexicon(), {threshold}) {}
-  ipo::lexical_detector detector;
+  explicit detection(options const& o) : detector(o) {}
+  cli_detector detector;
   ipo::sentence_segmenter segmenter;
   std::vector<ipo::byte_span> steps;
   std::optional<std::size_t> first;
 
-  void run(std::string_view reasoning) {
+  void run(std::string_view reasoning, std::string_view request) {
     segmenter.segment(reasoning, steps);
-    first = detector.first_compliance(reasoning, steps);
+    first = detector.first_compliance(reasoning, steps, request);
   }
 };
 
 /// Appends the detect record of a trace whose detection `d` just ran.
 inline void write_detect_record(std::string& out, trace_view const& t, detection const& d) {
-  std::string first = "null", compliance = "[", triggers = "[";
+  std::string first = "null", compliance = "[", safety = "[";
   if (d.first) {
     ipo::byte_span const s = d.steps[*d.first];
     first.clear();
@@ -230,13 +277,12 @@ inline void write_detect_record(std::string& out, trace_view const& t, detection
         .field("text", s.of(t.reasoning()))
         .close();
   }
-  auto const& scores = d.detector.last_scores();
-  for (std::size_t k = 0; k < scores.size(); ++k) {
-    if (scores[k].count(ipo::cue_kind::compliance) > 0) {
+  for (std::size_t k = 0; k < d.steps.size(); ++k) {
+    if (d.detector.complies(k)) {
       compliance += (compliance.size() > 1 ? "," : "") + std::to_string(k);
     }
-    if (scores[k].count(ipo::cue_kind::trigger) + scores[k].count(ipo::cue_kind::refusal) > 0) {
-      triggers += (triggers.size() > 1 ? "," : "") + std::to_string(k);
+    if (d.detector.turns_safe(k)) {
+      safety += (safety.size() > 1 ? "," : "") + std::to_string(k);
     }
   }
   json_object(out)
@@ -245,7 +291,7 @@ inline void write_detect_record(std::string& out, trace_view const& t, detection
       .field("finished", !t.parts.truncated)
       .raw("first_compliance", first)
       .raw("compliance_steps", compliance + "]")
-      .raw("trigger_steps", triggers + "]")
+      .raw("safety_steps", safety + "]")
       .end();
 }
 

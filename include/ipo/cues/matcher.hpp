@@ -153,8 +153,10 @@ public:
       } else {
         std::string name = simd::arch_name<Arch>();
 #if defined(__AVX512VBMI2__)
-        if (word_start_anchors_ && register_filter(arch)) {
-          name += "+vbmi2";
+        if constexpr (std::is_base_of_v<xsimd::avx512bw, Arch>) {
+          if (word_start_anchors_ && filter_.usable) { // as scan_word_start_blocks decides
+            name += "+vbmi2";
+          }
         }
 #endif
         return name;

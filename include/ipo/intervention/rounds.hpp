@@ -3,10 +3,11 @@
 // An attempt holds the reasoning z being corrected (the trace's own, or a continuation from an
 // earlier round), what its completion wrote after the closing tag, and the intervention at
 // its first compliance step h. Given the generator's continuation of the attempt's prefix,
-// resolve_continuation() decides, looking at the continued reasoning z~ = prefix +
-// continuation from the step that holds the divergence on (the shared prefix is not judged
-// again: under harmful_prefix and backtrack it holds the original cue on purpose; as step 0 of
-// what the detector sees, the divergence step itself never counts):
+// resolve_continuation() decides by the first compliance step of the continued reasoning
+// z~ = prefix + continuation after the step that holds the end of the trigger: what the
+// generator wrote is judged, in the context of everything before it (the shared prefix is not
+// judged again: under harmful_prefix and backtrack it holds the original cue on purpose; nor is
+// the trigger, whose sentences may name excuses to reject them; see first_compliance_after()):
 //   pair             no compliance step there: the pair (shared z[<h], chosen separator +
 //                    trigger + continuation, rejected z from h on) is built by the seam rule of
 //                    pairs/pair.hpp;
@@ -17,6 +18,7 @@
 // functions; only how continuations are obtained differs (a Generator, or a file).
 #pragma once
 
+#include <concepts>
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -61,6 +63,34 @@ inline intervention_attempt make_attempt(std::string trace_id, std::string promp
   intervention cut = make_intervention(strategy, reasoning, steps, h, trigger, trigger_id, seed);
   return {std::move(trace_id), std::move(prompt), std::move(reasoning), std::move(response), round,
           std::move(cut)};
+}
+
+/// A detector that can look for the first compliance step after a given step while taking
+/// its context from all of them (pattern_detector does).
+template <class D>
+concept ResumableDetector = requires(D const& detector, std::string_view reasoning,
+                                     std::span<byte_span const> steps, std::size_t from) {
+  {
+    detector.first_compliance_from(reasoning, steps, from)
+    } -> std::same_as<std::optional<std::size_t>>;
+};
+
+/// The first compliance step after step `from`: a ResumableDetector is asked directly; any
+/// other detector is shown the steps from `from` on (so `from` is its step 0, which never
+/// counts) and its answer is shifted back.
+template <ComplianceDetector D>
+std::optional<std::size_t> first_compliance_after(D const& detector, std::string_view reasoning,
+                                                  std::span<byte_span const> steps,
+                                                  std::size_t from) {
+  if constexpr (ResumableDetector<D>) {
+    return detector.first_compliance_from(reasoning, steps, from);
+  } else {
+    if (from >= steps.size()) {
+      return std::nullopt;
+    }
+    std::optional<std::size_t> const h = detector.first_compliance(reasoning, steps.subspan(from));
+    return h ? std::optional<std::size_t>(from + *h) : std::nullopt;
+  }
 }
 
 /// A continuation cut at its closing tag.
@@ -166,17 +196,18 @@ continuation_result resolve_continuation(intervention_attempt const& attempt,
   result.reasoning.resize(result.reasoning.size() - trailing_ascii_space(result.reasoning));
   result.response = parts.response;
   segmenter.segment(result.reasoning, result.steps);
-  std::size_t divergence_step = 0; // the first step that ends after the shared prefix
-  while (divergence_step < result.steps.size() &&
-         result.steps[divergence_step].end <= attempt.cut.kept_bytes) {
-    ++divergence_step;
+  // The last step that begins inside the prefix holds the end of the trigger (a trigger may be
+  // several sentences): the continuation is judged from the step after it.
+  std::size_t trigger_step = 0;
+  while (trigger_step + 1 < result.steps.size() &&
+         result.steps[trigger_step + 1].begin < attempt.cut.prefix.size()) {
+    ++trigger_step;
   }
-  std::span<byte_span const> const judged =
-      std::span<byte_span const>(result.steps).subspan(divergence_step);
-  std::optional<std::size_t> const h = detector.first_compliance(result.reasoning, judged);
+  std::optional<std::size_t> const h =
+      first_compliance_after(detector, result.reasoning, result.steps, trigger_step);
   if (h) {
     result.outcome = continuation_outcome::still_complying;
-    result.first_compliance = divergence_step + *h;
+    result.first_compliance = *h;
     return result;
   }
   result.outcome = continuation_outcome::pair;
