@@ -3,8 +3,10 @@
 
 #include "ipo/intervention/csr.hpp"
 #include "ipo/intervention/detector.hpp"
+#include "ipo/intervention/evaluation.hpp"
 #include "ipo/intervention/generator.hpp"
 #include "ipo/intervention/judge.hpp"
+#include "ipo/intervention/pattern_detector.hpp"
 #include "ipo/intervention/pipeline.hpp"
 #include "ipo/intervention/rounds.hpp"
 #include "ipo/intervention/substitution.hpp"

@@ -1,8 +1,10 @@
 // ipo/text.hpp: the data-side stages: trace splitting, UTF-8, steps and cues.
 #pragma once
 
+#include "ipo/core/ascii.hpp"
 #include "ipo/core/byte_span.hpp"
 #include "ipo/core/utf8.hpp"
+#include "ipo/cues/cue_patterns.hpp"
 #include "ipo/cues/default_lexicon.hpp"
 #include "ipo/cues/lexicon.hpp"
 #include "ipo/cues/matcher.hpp"
