@@ -115,9 +115,9 @@ emulated run_kernels(ipo::matrix_view<T const> logits, std::vector<std::int64_t>
     if (e.count[c] == 0 || e.count[r] == 0) {
       continue;
     }
-    auto const v = D::evaluate_pair_math(objective, e.sequence_logp[c], e.sequence_logp[r],
-                                         ref.empty() ? 0.0 : ref[c], ref.empty() ? 0.0 : ref[r],
-                                         e.count[c], e.count[r], o.nll_weight, e.counted);
+    auto const v = D::evaluate_pair_math(
+        objective, e.sequence_logp[c], e.sequence_logp[r], ref.empty() ? 0.0 : ref[c],
+        ref.empty() ? 0.0 : ref[r], e.count[c], e.count[r], e.count[c], o.nll_weight, e.counted);
     e.pair_loss[i] = static_cast<float>(v.loss);
     e.scale[c] = static_cast<float>(v.scale_chosen);
     e.scale[r] = static_cast<float>(v.scale_rejected);

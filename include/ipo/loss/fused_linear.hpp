@@ -24,6 +24,7 @@
 
 #include "ipo/core/error.hpp"
 #include "ipo/core/matrix_view.hpp"
+#include "ipo/loss/batch_objectives.hpp"
 #include "ipo/loss/detail/pair_plan.hpp"
 #include "ipo/loss/detail/parallel.hpp"
 #include "ipo/loss/detail/row_kernels.hpp"
@@ -98,7 +99,7 @@ template <class Arch>
 void chunk_row_logps(Arch arch, row_major const& logits, std::span<std::uint32_t const> rows,
                      std::span<std::int64_t const> targets, std::size_t sequence_length,
                      unsigned threads, std::vector<float>& row_max, std::vector<float>& row_log_sum,
-                     std::vector<double>& sequence_logps) {
+                     std::vector<double>& sequence_logps, std::span<float const> weights = {}) {
   std::size_t const n = rows.size(), vocab = static_cast<std::size_t>(logits.cols());
   row_max.resize(n);
   row_log_sum.resize(n);
@@ -111,7 +112,9 @@ void chunk_row_logps(Arch arch, row_major const& logits, std::span<std::uint32_t
   });
   for (std::size_t k = 0; k < n; ++k) {
     float const target = logits.data()[k * vocab + static_cast<std::size_t>(targets[k])];
-    sequence_logps[rows[k] / sequence_length] += (double(target) - row_max[k]) - row_log_sum[k];
+    double const weight = weights.empty() ? 1.0 : double(weights[k]);
+    sequence_logps[rows[k] / sequence_length] +=
+        weight * ((double(target) - row_max[k]) - row_log_sum[k]);
   }
 }
 
@@ -121,7 +124,7 @@ void chunk_row_logps(Arch arch, row_major const& logits, std::span<std::uint32_t
 /// [V x H] (the lm_head, logits = hidden * weight^T + bias), `labels` [2P*T]. Options as in
 /// preference_loss(). Gradients are of the mean loss. Throws ipo::argument_error for bad
 /// shapes, labels, parameters or an unscored pair side.
-template <class Label, PairwiseObjective O>
+template <class Label, Objective O>
 fused_linear_report fused_linear_preference_loss(
     matrix_view<float const> hidden, matrix_view<float const> weight, std::span<float const> bias,
     std::span<Label const> labels, linear_reference const& reference, O const& objective,
@@ -135,8 +138,9 @@ fused_linear_report fused_linear_preference_loss(
   detail::validate_objective(objective, fn);
   bool const reference_from_hidden = reference.hidden.data() != nullptr;
   if (reference_from_hidden) {
-    check_argument(!O::reference_free, fn, "reference.hidden", "given",
-                   std::string("no reference for the reference-free objective ") + O::name());
+    check_argument(!objective.reference_free, fn, "reference.hidden", "given",
+                   "no reference for the reference-free objective " +
+                       std::string(objective.name()));
     check_argument(reference.logps.empty(), fn, "reference.logps.size()", reference.logps.size(),
                    "0 when reference hidden states are given");
     detail::check_linear(reference.hidden, reference.weight, reference.bias, "reference.", fn);
@@ -147,7 +151,7 @@ fused_linear_report fused_linear_preference_loss(
                    reference.weight.rows(),
                    "the vocabulary of weight (" + std::to_string(vocab) + ")");
   } else {
-    detail::validate_reference<O>(reference.logps, sequences, options, fn);
+    detail::validate_reference(objective, reference.logps, sequences, options, fn);
   }
   auto check_output = [&](matrix_view<float> view, std::size_t rows, std::size_t cols,
                           char const* name) {
@@ -167,6 +171,7 @@ fused_linear_report fused_linear_preference_loss(
 
   detail::collect_scored_rows(labels, vocab, options, sequences, out, fn);
   detail::count_pairs(options, out, fn);
+  detail::assign_row_weights(options, out);
   out.policy_logps.assign(sequences, 0.0);
   std::vector<float> reference_logps;
   std::span<float const> reference_span = reference.logps;
@@ -203,82 +208,111 @@ fused_linear_report fused_linear_preference_loss(
   detail::row_major gathered, logits, d_gathered;
   std::vector<std::uint32_t> rows;
   std::vector<std::int64_t> targets;
+  std::vector<float> weights; // LD-DPO row weights of the chunk (empty when off)
   std::vector<double> ref_sequence_logps(reference_from_hidden ? sequences : 0, 0.0);
   std::vector<float> row_max, row_log_sum;
+  bool const any_gradient = gradients.hidden.data() != nullptr ||
+                            gradients.weight.data() != nullptr || !gradients.bias.empty();
+  // A pairwise objective is evaluated chunk by chunk, so each chunk's gradient follows at once
+  // (6 N H V flops); one that needs all pairs gets a first sweep for the log-probabilities and
+  // a second that recomputes the logits for the gradient (8 N H V flops).
+  bool const two_sweeps = detail::needs_all_pairs(objective);
 
   simd::dispatch([&](auto arch) {
-    for (std::size_t pair_begin = 0; pair_begin < pairs;) {
-      // A chunk: whole pairs, at most max_rows scored rows (at least one pair).
-      rows.clear();
-      targets.clear();
-      std::size_t pair_end = pair_begin;
-      while (pair_end < pairs) {
-        auto const [c, r] = detail::pair_sequences(options.layout, pairs, pair_end);
-        std::size_t const add = (first[c + 1] - first[c]) + (first[r + 1] - first[r]);
-        if (pair_end > pair_begin && rows.size() + add > max_rows) {
-          break;
+    auto sweep = [&](bool score, bool differentiate) {
+      for (std::size_t pair_begin = 0; pair_begin < pairs;) {
+        // A chunk: whole pairs, at most max_rows scored rows (at least one pair).
+        rows.clear();
+        targets.clear();
+        weights.clear();
+        std::size_t pair_end = pair_begin;
+        while (pair_end < pairs) {
+          auto const [c, r] = detail::pair_sequences(options.layout, pairs, pair_end);
+          std::size_t const add = (first[c + 1] - first[c]) + (first[r + 1] - first[r]);
+          if (pair_end > pair_begin && rows.size() + add > max_rows) {
+            break;
+          }
+          for (std::size_t side : {c, r}) {
+            rows.insert(rows.end(), scored.begin() + first[side], scored.begin() + first[side + 1]);
+            targets.insert(targets.end(), all_targets.begin() + first[side],
+                           all_targets.begin() + first[side + 1]);
+            if (!out.scratch.row_weight.empty()) {
+              weights.insert(weights.end(), out.scratch.row_weight.begin() + first[side],
+                             out.scratch.row_weight.begin() + first[side + 1]);
+            }
+          }
+          ++pair_end;
         }
-        for (std::size_t s : {c, r}) {
-          rows.insert(rows.end(), scored.begin() + first[s], scored.begin() + first[s + 1]);
-          targets.insert(targets.end(), all_targets.begin() + first[s],
-                         all_targets.begin() + first[s + 1]);
-        }
-        ++pair_end;
-      }
-      if (reference_from_hidden) {
-        detail::chunk_logits(reference.hidden, reference.weight, reference.bias, rows, gathered,
-                             logits);
-        detail::chunk_row_logps(arch, logits, rows, targets, options.sequence_length, threads,
-                                row_max, row_log_sum, ref_sequence_logps);
-        for (std::size_t i = pair_begin; i < pair_end; ++i) {
-          auto const [c, r] = detail::pair_sequences(options.layout, pairs, i);
-          reference_logps[c] = static_cast<float>(ref_sequence_logps[c]);
-          reference_logps[r] = static_cast<float>(ref_sequence_logps[r]);
-        }
-      }
-      detail::chunk_logits(hidden, weight, bias, rows, gathered, logits);
-      detail::chunk_row_logps(arch, logits, rows, targets, options.sequence_length, threads,
-                              row_max, row_log_sum, out.policy_logps);
-      for (std::size_t i = pair_begin; i < pair_end; ++i) {
-        detail::evaluate_pair(i, objective, reference_span, options, out);
-      }
-      bool const any_gradient = gradients.hidden.data() != nullptr ||
-                                gradients.weight.data() != nullptr || !gradients.bias.empty();
-      if (any_gradient) {
-        float* base = logits.data();
-        detail::parallel_for(
-            rows.size(), threads, detail::min_rows_per_thread(vocab),
-            [&](std::size_t b, std::size_t e) {
-              for (std::size_t k = b; k < e; ++k) {
-                float const scale = out.scratch.sequence_scale[rows[k] / options.sequence_length];
-                float* row = base + k * vocab;
-                detail::row_gradient(arch, row, row, vocab, static_cast<std::size_t>(targets[k]),
-                                     row_max[k], row_log_sum[k], scale);
-              }
-            });
-        if (!gradients.bias.empty()) {
-          Eigen::Map<Eigen::RowVectorXf>(gradients.bias.data(), static_cast<Eigen::Index>(vocab)) +=
-              logits.colwise().sum();
-        }
-        if (gradients.hidden.data() != nullptr) {
-          d_gathered.resize(logits.rows(), static_cast<Eigen::Index>(width));
-          d_gathered.noalias() = logits * detail::as_eigen(weight);
-          auto d_hidden = detail::as_eigen(gradients.hidden);
-          for (std::size_t k = 0; k < rows.size(); ++k) {
-            d_hidden.row(rows[k]) = d_gathered.row(static_cast<Eigen::Index>(k));
+        if (score && reference_from_hidden) {
+          detail::chunk_logits(reference.hidden, reference.weight, reference.bias, rows, gathered,
+                               logits);
+          detail::chunk_row_logps(arch, logits, rows, targets, options.sequence_length, threads,
+                                  row_max, row_log_sum, ref_sequence_logps, weights);
+          for (std::size_t i = pair_begin; i < pair_end; ++i) {
+            auto const [c, r] = detail::pair_sequences(options.layout, pairs, i);
+            reference_logps[c] = static_cast<float>(ref_sequence_logps[c]);
+            reference_logps[r] = static_cast<float>(ref_sequence_logps[r]);
           }
         }
-        if (gradients.weight.data() != nullptr) {
-          detail::as_eigen(gradients.weight).noalias() += logits.transpose() * gathered;
+        detail::chunk_logits(hidden, weight, bias, rows, gathered, logits);
+        if (score) {
+          detail::chunk_row_logps(arch, logits, rows, targets, options.sequence_length, threads,
+                                  row_max, row_log_sum, out.policy_logps, weights);
+          if (!two_sweeps) {
+            detail::evaluate_pairs(objective, reference_span, options, out, pair_begin, pair_end);
+          }
+        } else {
+          std::vector<double> discard(sequences, 0.0); // the row statistics, again
+          detail::chunk_row_logps(arch, logits, rows, targets, options.sequence_length, threads,
+                                  row_max, row_log_sum, discard);
         }
+        if (differentiate && any_gradient) {
+          float* base = logits.data();
+          detail::parallel_for(
+              rows.size(), threads, detail::min_rows_per_thread(vocab),
+              [&](std::size_t b, std::size_t e) {
+                for (std::size_t k = b; k < e; ++k) {
+                  float const scale =
+                      out.scratch.sequence_scale[rows[k] / options.sequence_length] *
+                      (weights.empty() ? 1.0f : weights[k]);
+                  float* row = base + k * vocab;
+                  detail::row_gradient(arch, row, row, vocab, static_cast<std::size_t>(targets[k]),
+                                       row_max[k], row_log_sum[k], scale);
+                }
+              });
+          if (!gradients.bias.empty()) {
+            Eigen::Map<Eigen::RowVectorXf>(
+                gradients.bias.data(), static_cast<Eigen::Index>(vocab)) += logits.colwise().sum();
+          }
+          if (gradients.hidden.data() != nullptr) {
+            d_gathered.resize(logits.rows(), static_cast<Eigen::Index>(width));
+            d_gathered.noalias() = logits * detail::as_eigen(weight);
+            auto d_hidden = detail::as_eigen(gradients.hidden);
+            for (std::size_t k = 0; k < rows.size(); ++k) {
+              d_hidden.row(rows[k]) = d_gathered.row(static_cast<Eigen::Index>(k));
+            }
+          }
+          if (gradients.weight.data() != nullptr) {
+            detail::as_eigen(gradients.weight).noalias() += logits.transpose() * gathered;
+          }
+        }
+        std::size_t const extra =
+            sizeof(float) *
+            static_cast<std::size_t>(logits.size() + gathered.size() + d_gathered.size());
+        report.peak_extra_bytes = std::max(report.peak_extra_bytes, extra);
+        report.max_chunk_rows = std::max(report.max_chunk_rows, rows.size());
+        ++report.chunks;
+        pair_begin = pair_end;
       }
-      std::size_t const extra =
-          sizeof(float) *
-          static_cast<std::size_t>(logits.size() + gathered.size() + d_gathered.size());
-      report.peak_extra_bytes = std::max(report.peak_extra_bytes, extra);
-      report.max_chunk_rows = std::max(report.max_chunk_rows, rows.size());
-      ++report.chunks;
-      pair_begin = pair_end;
+    };
+    if (two_sweeps) {
+      sweep(true, false);
+      detail::evaluate_pairs(objective, reference_span, options, out, 0, pairs);
+      if (any_gradient) {
+        sweep(false, true);
+      }
+    } else {
+      sweep(true, true);
     }
   });
   detail::summarize_pairs(options, out);

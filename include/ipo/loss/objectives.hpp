@@ -58,7 +58,8 @@ IPO_HOST_DEVICE IPO_INLINE pair_loss<T> of_margin(T value, T derivative_z, T bet
 } // namespace detail
 
 /// Sigmoid DPO (the paper's objective), with optional label smoothing (conservative DPO):
-/// -(1 - e) log s(b d) - e log s(-b d).
+/// -(1 - e) log s(b d) - e log s(-b d). TRL 1.16's "sigmoid" ignores label_smoothing (it is
+/// this formula with e = 0); ipo applies it, as conservative DPO defines it.
 struct sigmoid_loss {
   double beta = 0.1;
   double label_smoothing = 0.0; ///< e in [0, 0.5)
@@ -121,7 +122,8 @@ struct robust_loss {
 };
 
 /// EXO, pairwise form (Ji et al.): s(z)(log s(z) - log(1 - e)) + s(-z)(log s(-z) - log e),
-/// z = b d, e in (0, 0.5] (TRL uses 1e-3 when label smoothing is 0).
+/// z = b d, e in (0, 0.5]. TRL takes e from label_smoothing and refuses 0; 1e-3 is this
+/// library's default.
 struct exo_pair_loss {
   double beta = 0.1;
   double epsilon = 1e-3;
@@ -265,12 +267,105 @@ struct simpo_loss {
   }
 };
 
+/// The f-divergence families of f-DPO (Wang et al.), as TRL's f_divergence_type: the inner
+/// objective sees f'(exp(x)) of each log-ratio x instead of x.
+enum class f_divergence {
+  reverse_kl,      ///< x (standard DPO)
+  forward_kl,      ///< 1 - exp(-x)
+  js_divergence,   ///< log 2 + log s(x)
+  alpha_divergence ///< (exp((a - 1) x) - 1) / (a - 1), with (a - 1) x clamped at 80 as TRL does;
+                   ///< x itself when |a - 1| < 1e-6
+};
+
+/// "reverse_kl", "forward_kl", "js_divergence" or "alpha_divergence" (TRL's names).
+constexpr char const* f_divergence_name(f_divergence f) noexcept {
+  switch (f) {
+  case f_divergence::reverse_kl:
+    return "reverse_kl";
+  case f_divergence::forward_kl:
+    return "forward_kl";
+  case f_divergence::js_divergence:
+    return "js_divergence";
+  case f_divergence::alpha_divergence:
+    return "alpha_divergence";
+  }
+  return "?";
+}
+
+namespace detail {
+/// f'(exp(x)) of an f-divergence and its derivative with respect to x.
+template <class T>
+IPO_HOST_DEVICE IPO_INLINE void f_score(f_divergence f, T alpha, T x, T& score,
+                                        T& derivative) noexcept {
+  using std::exp;
+  switch (f) {
+  case f_divergence::reverse_kl:
+    score = x;
+    derivative = T(1);
+    return;
+  case f_divergence::forward_kl:
+    derivative = exp(-x);
+    score = T(1) - derivative;
+    return;
+  case f_divergence::js_divergence:
+    score = T(0.69314718055994530942) + log_sigmoid(x);
+    derivative = sigmoid(-x);
+    return;
+  case f_divergence::alpha_divergence: {
+    T const a1 = alpha - T(1);
+    if (a1 < T(1e-6) && a1 > T(-1e-6)) {
+      score = x;
+      derivative = T(1);
+      return;
+    }
+    T const t = a1 * x;
+    bool const clamped = t > T(80);
+    T const e = exp(clamped ? T(80) : t);
+    score = (e - T(1)) / a1;
+    derivative = clamped ? T(0) : e;
+    return;
+  }
+  }
+  score = x;
+  derivative = T(1);
+}
+} // namespace detail
+
+/// Objective O on f-divergence scores of c and r (f-DPO). TRL applies the transform to the
+/// loss types that use the scores (sigmoid, hinge, ipo, exo_pair, robust, discopop,
+/// sigmoid_norm); the others use the log-ratios themselves. Rewards stay beta * c and beta * r.
+template <PairwiseObjective O>
+struct f_divergence_objective {
+  O inner;
+  f_divergence divergence = f_divergence::reverse_kl;
+  double alpha = 0.5; ///< of alpha_divergence
+  double beta = inner.beta;
+  static constexpr char const* name() noexcept { return O::name(); }
+  static constexpr bool reference_free = O::reference_free;
+  template <class T>
+  IPO_HOST_DEVICE pair_loss<T> operator()(pair_logratios<T> const& p) const noexcept {
+    T sc, dc, sr, dr;
+    detail::f_score(divergence, T(alpha), p.chosen, sc, dc);
+    detail::f_score(divergence, T(alpha), p.rejected, sr, dr);
+    pair_loss<T> const v = inner(pair_logratios<T>{sc, sr, p.chosen_tokens, p.rejected_tokens});
+    return {v.loss, v.d_chosen * dc, v.d_rejected * dr};
+  }
+};
+
+/// `objective` under an f-divergence (beta is the inner objective's).
+template <PairwiseObjective O>
+f_divergence_objective<O> with_f_divergence(O objective, f_divergence divergence,
+                                            double alpha = 0.5) {
+  return {objective, divergence, alpha, objective.beta};
+}
+
 static_assert(PairwiseObjective<sigmoid_loss> && PairwiseObjective<hinge_loss> &&
               PairwiseObjective<identity_po_loss> && PairwiseObjective<robust_loss> &&
               PairwiseObjective<exo_pair_loss> && PairwiseObjective<nca_pair_loss> &&
               PairwiseObjective<bco_pair_loss> && PairwiseObjective<sppo_hard_loss> &&
               PairwiseObjective<apo_zero_loss> && PairwiseObjective<apo_down_loss> &&
               PairwiseObjective<discopop_loss> && PairwiseObjective<sigmoid_norm_loss> &&
-              PairwiseObjective<simpo_loss>);
+              PairwiseObjective<simpo_loss> &&
+              PairwiseObjective<f_divergence_objective<sigmoid_loss>>);
 
 } // namespace ipo::loss

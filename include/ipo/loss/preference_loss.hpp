@@ -24,6 +24,7 @@
 #include "ipo/core/dtype.hpp"
 #include "ipo/core/error.hpp"
 #include "ipo/core/matrix_view.hpp"
+#include "ipo/loss/batch_objectives.hpp"
 #include "ipo/loss/detail/pair_plan.hpp"
 #include "ipo/loss/detail/parallel.hpp"
 #include "ipo/loss/detail/row_kernels.hpp"
@@ -60,7 +61,8 @@ void score_rows(Arch arch, matrix_view<T const> logits, std::size_t sequence_len
       });
   std::fill(out.policy_logps.begin(), out.policy_logps.end(), 0.0);
   for (std::size_t k = 0; k < scored; ++k) {
-    out.policy_logps[scratch.scored_rows[k] / sequence_length] += scratch.row_logp[k];
+    out.policy_logps[scratch.scored_rows[k] / sequence_length] +=
+        double(row_weight(out, k)) * scratch.row_logp[k];
   }
 }
 
@@ -78,7 +80,7 @@ void write_gradient(Arch arch, matrix_view<T const> logits, matrix_view<T> gradi
     for (std::size_t row = b; row < e; ++row) {
       T* dst = gradient.row_data(row);
       if (k < scratch.scored_rows.size() && scratch.scored_rows[k] == row) {
-        float const scale = scratch.sequence_scale[row / sequence_length];
+        float const scale = scratch.sequence_scale[row / sequence_length] * row_weight(out, k);
         row_gradient(arch, logits.row_data(row), dst, vocab,
                      static_cast<std::size_t>(scratch.targets[k]), scratch.row_max[k],
                      scratch.row_log_sum[k], scale);
@@ -98,12 +100,13 @@ void write_gradient(Arch arch, matrix_view<T const> logits, matrix_view<T> gradi
 /// - `logits`: [2P*T x V] view; `labels`: 2P*T token ids (int32 or int64) or ignore_index.
 /// - `reference_logps`: 2P per-sequence reference log-probabilities (summed over the same
 ///   scored tokens), or empty for reference-free objectives / options.reference_free.
+/// - `objective`: a PairwiseObjective or a BatchObjective (batch_objectives.hpp).
 /// - `gradient`: empty for no gradient; else a [2P*T x V] view receiving d(mean loss)/d(logits).
 ///   It may be the logits' own memory (in-place, see preference_loss_in_place()).
 /// Throws ipo::argument_error for bad shapes, labels out of range, bad parameters, or a pair
 /// with an unscored side (unless options.empty_pairs == skip). Results go into `out`, whose
 /// vectors are reused.
-template <class T, class Label, PairwiseObjective O>
+template <class T, class Label, Objective O>
 void preference_loss(matrix_view<T const> logits, std::span<Label const> labels,
                      std::span<float const> reference_logps, O const& objective,
                      preference_loss_options const& options, preference_loss_result& out,
@@ -115,7 +118,7 @@ void preference_loss(matrix_view<T const> logits, std::span<Label const> labels,
   check_argument(logits.cols() >= 1, fn, "logits.cols()", logits.cols(), "a vocabulary of >= 1");
   std::size_t const sequences = detail::validate_batch(options, logits.rows(), labels.size(), fn);
   detail::validate_objective(objective, fn);
-  detail::validate_reference<O>(reference_logps, sequences, options, fn);
+  detail::validate_reference(objective, reference_logps, sequences, options, fn);
   if (gradient.data() != nullptr) {
     gradient.validate(fn, "gradient");
     check_argument(gradient.rows() == logits.rows() && gradient.cols() == logits.cols(), fn,
@@ -132,13 +135,12 @@ void preference_loss(matrix_view<T const> logits, std::span<Label const> labels,
 
   detail::collect_scored_rows(labels, logits.cols(), options, sequences, out, fn);
   detail::count_pairs(options, out, fn); // rejects unscored pairs before any logit is read
+  detail::assign_row_weights(options, out);
   out.policy_logps.assign(sequences, 0.0);
   unsigned const threads = detail::resolve_threads(options.threads);
   simd::dispatch([&](auto arch) {
     detail::score_rows(arch, logits, options.sequence_length, threads, out);
-    for (std::size_t i = 0; i < sequences / 2; ++i) {
-      detail::evaluate_pair(i, objective, reference_logps, options, out);
-    }
+    detail::evaluate_pairs(objective, reference_logps, options, out, 0, sequences / 2);
     detail::summarize_pairs(options, out);
     if (gradient.data() != nullptr) {
       detail::write_gradient(arch, logits, gradient, options.sequence_length, threads, out);
@@ -147,7 +149,7 @@ void preference_loss(matrix_view<T const> logits, std::span<Label const> labels,
 }
 
 /// preference_loss() returning a fresh result.
-template <class T, class Label, PairwiseObjective O>
+template <class T, class Label, Objective O>
 preference_loss_result preference_loss(matrix_view<T const> logits, std::span<Label const> labels,
                                        std::span<float const> reference_logps, O const& objective,
                                        preference_loss_options const& options,
@@ -159,7 +161,7 @@ preference_loss_result preference_loss(matrix_view<T const> logits, std::span<La
 
 /// preference_loss() that overwrites the logits with their gradient (saves a [rows x V]
 /// buffer); rows that are not scored become zeros.
-template <class T, class Label, PairwiseObjective O>
+template <class T, class Label, Objective O>
 void preference_loss_in_place(matrix_view<T> logits, std::span<Label const> labels,
                               std::span<float const> reference_logps, O const& objective,
                               preference_loss_options const& options, preference_loss_result& out) {

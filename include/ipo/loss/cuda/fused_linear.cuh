@@ -87,6 +87,7 @@ fused_linear_preference_loss(cublasHandle_t handle, matrix_view<float const> hid
   ipo::loss::detail::check_linear(hidden, weight, {}, "", fn);
   std::size_t const rows = hidden.rows(), width = hidden.cols(), vocab = weight.rows();
   std::size_t const sequences = ipo::loss::detail::validate_batch(options, rows, rows, fn);
+  ipo::loss::detail::check_cuda_options(options, fn);
   ipo::loss::detail::validate_objective(objective, fn);
   check_argument(labels != nullptr, fn, "labels", "null", "a device pointer to one label per row");
   check_argument(chunk_rows >= 1, fn, "chunk_rows", chunk_rows, ">= 1");

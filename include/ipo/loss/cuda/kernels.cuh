@@ -131,7 +131,7 @@ __device__ ipo::loss::detail::pair_sums store_pair(O const& objective, std::size
   double const ref_r = reference_logps ? reference_logps[r] : 0.0;
   auto const v = ipo::loss::detail::evaluate_pair_math(
       objective, st.sequence_logp[c], st.sequence_logp[r], ref_c, ref_r, st.count[c], st.count[r],
-      nll_weight, counted);
+      st.count[c], nll_weight, counted);
   st.pair_loss[i] = static_cast<float>(v.loss);
   st.chosen_reward[i] = static_cast<float>(v.chosen_reward);
   st.rejected_reward[i] = static_cast<float>(v.rejected_reward);

@@ -117,6 +117,7 @@ void preference_loss_async(matrix_view<T const> logits, Label const* labels,
   check_argument(logits.cols() >= 1, fn, "logits.cols()", logits.cols(), "a vocabulary of >= 1");
   std::size_t const rows = logits.rows();
   std::size_t const sequences = ipo::loss::detail::validate_batch(options, rows, rows, fn);
+  ipo::loss::detail::check_cuda_options(options, fn);
   ipo::loss::detail::validate_objective(objective, fn);
   check_argument(labels != nullptr, fn, "labels", "null", "a device pointer to one label per row");
   if constexpr (O::reference_free) {

@@ -8,10 +8,12 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "ipo/config.hpp"
 #include "ipo/core/error.hpp"
 #include "ipo/core/matrix_view.hpp"
+#include "ipo/loss/batch_objectives.hpp"
 #include "ipo/loss/detail/phases.hpp"
 #include "ipo/loss/objectives.hpp"
 #include "ipo/loss/options.hpp"
@@ -31,7 +33,7 @@ IPO_HOST_DEVICE inline pair_index pair_sequences(pair_layout layout, std::size_t
 }
 
 /// Checks the objective's parameters; throws ipo::argument_error naming the field.
-template <PairwiseObjective O>
+template <Objective O>
 void validate_objective(O const& objective, char const* fn) {
   std::string const name = std::string("objective.");
   check_argument(std::isfinite(objective.beta) && objective.beta > 0, fn, name + "beta",
@@ -69,6 +71,8 @@ inline std::size_t validate_batch(preference_loss_options const& options, std::s
                  "one label per row (" + std::to_string(rows) + ")");
   check_argument(std::isfinite(options.nll_weight) && options.nll_weight >= 0, fn,
                  "options.nll_weight", options.nll_weight, "a finite value >= 0");
+  check_argument(std::isfinite(options.ld_alpha), fn, "options.ld_alpha", options.ld_alpha,
+                 "a finite value (1 for plain summing)");
   return sequences;
 }
 
@@ -127,6 +131,15 @@ inline void count_pairs(preference_loss_options const& options, preference_loss_
     counted += out.token_counts[c] > 0 && out.token_counts[r] > 0;
   }
   out.pairs_counted = counted;
+  double chosen_tokens = 0;
+  for (std::size_t i = 0; i < pairs; ++i) {
+    auto const [c, r] = pair_sequences(options.layout, pairs, i);
+    chosen_tokens += out.token_counts[c] > 0 && out.token_counts[r] > 0
+                         ? static_cast<double>(out.token_counts[c])
+                         : 0.0;
+  }
+  out.scratch.nll_tokens_per_pair =
+      counted > 0 ? chosen_tokens / static_cast<double>(counted) : 1.0;
   out.scratch.sequence_scale.assign(sequences, 0.0f);
   out.scratch.pair_objective.assign(pairs, 0.0);
   out.scratch.pair_nll.assign(pairs, 0.0);
@@ -135,24 +148,47 @@ inline void count_pairs(preference_loss_options const& options, preference_loss_
   out.rejected_rewards.assign(pairs, 0.0f);
 }
 
-/// Evaluates the objective of pair i from out.policy_logps and the token counts: its loss,
-/// rewards, and in scratch.sequence_scale the derivative of the mean loss with respect to the
-/// log-probability of each of its two sequences. Skipped pairs keep zeros.
-template <PairwiseObjective O>
-void evaluate_pair(std::size_t i, O const& objective, std::span<float const> reference_logps,
-                   preference_loss_options const& options, preference_loss_result& out) {
-  std::size_t const pairs = out.token_counts.size() / 2;
-  auto const [c, r] = pair_sequences(options.layout, pairs, i);
-  double const n_c = static_cast<double>(out.token_counts[c]);
-  double const n_r = static_cast<double>(out.token_counts[r]);
-  if (n_c == 0 || n_r == 0) {
+/// LD-DPO (options.ld_alpha != 1): the weight of every scored row, 1 for the first
+/// min(n_chosen, n_rejected) scored rows of each sequence of a pair and ld_alpha for the rest.
+/// Leaves scratch.row_weight empty otherwise (every weight is 1).
+inline void assign_row_weights(preference_loss_options const& options,
+                               preference_loss_result& out) {
+  auto& scratch = out.scratch;
+  scratch.row_weight.clear();
+  if (options.ld_alpha == 1.0) {
     return;
   }
-  double const ref_c = reference_logps.empty() ? 0.0 : reference_logps[c];
-  double const ref_r = reference_logps.empty() ? 0.0 : reference_logps[r];
-  pair_contribution const value =
-      evaluate_pair_math(objective, out.policy_logps[c], out.policy_logps[r], ref_c, ref_r, n_c,
-                         n_r, options.nll_weight, static_cast<double>(out.pairs_counted));
+  std::size_t const sequences = out.token_counts.size(), pairs = sequences / 2;
+  std::vector<std::int64_t> shared(sequences, 0);
+  for (std::size_t i = 0; i < pairs; ++i) {
+    auto const [c, r] = pair_sequences(options.layout, pairs, i);
+    shared[c] = shared[r] = std::min(out.token_counts[c], out.token_counts[r]);
+  }
+  scratch.row_weight.resize(scratch.scored_rows.size());
+  std::size_t k = 0;
+  for (std::size_t s = 0; s < sequences; ++s) { // scored rows are in sequence order
+    for (std::int64_t position = 0; position < out.token_counts[s]; ++position, ++k) {
+      scratch.row_weight[k] = position < shared[s] ? 1.0f : static_cast<float>(options.ld_alpha);
+    }
+  }
+}
+
+/// The weight of scored row k (LD-DPO), 1 when LD-DPO is off.
+inline float row_weight(preference_loss_result const& out, std::size_t k) noexcept {
+  return out.scratch.row_weight.empty() ? 1.0f : out.scratch.row_weight[k];
+}
+
+/// The denominator of pair i's NLL term (see combine_pair()).
+inline double nll_tokens(preference_loss_options const& options, preference_loss_result const& out,
+                         std::size_t chosen) noexcept {
+  return options.nll == nll_reduction::batch_tokens ? out.scratch.nll_tokens_per_pair
+                                                    : static_cast<double>(out.token_counts[chosen]);
+}
+
+/// Stores pair i's contribution: its loss, rewards, and in scratch.sequence_scale the derivative
+/// of the mean loss with respect to the log-probability of each of its two sequences.
+inline void store_pair_contribution(std::size_t i, std::size_t c, std::size_t r,
+                                    pair_contribution const& value, preference_loss_result& out) {
   out.scratch.pair_objective[i] = value.objective;
   out.scratch.pair_nll[i] = value.nll;
   out.pair_losses[i] = static_cast<float>(value.loss);
@@ -160,6 +196,69 @@ void evaluate_pair(std::size_t i, O const& objective, std::span<float const> ref
   out.scratch.sequence_scale[r] = static_cast<float>(value.scale_rejected);
   out.chosen_rewards[i] = static_cast<float>(value.chosen_reward);
   out.rejected_rewards[i] = static_cast<float>(value.rejected_reward);
+}
+
+/// Evaluates the objective of pairs [first, last) from out.policy_logps and the token counts
+/// (pairs with an unscored side keep zeros). A pairwise objective sees one pair at a time; a
+/// batch objective sees the counted pairs of the range together (give it every pair when it
+/// needs_all_pairs()).
+template <Objective O>
+void evaluate_pairs(O const& objective, std::span<float const> reference_logps,
+                    preference_loss_options const& options, preference_loss_result& out,
+                    std::size_t first, std::size_t last) {
+  std::size_t const pairs = out.token_counts.size() / 2;
+  double const counted = static_cast<double>(out.pairs_counted);
+  auto reference = [&](std::size_t s) {
+    return reference_logps.empty() ? 0.0 : static_cast<double>(reference_logps[s]);
+  };
+  if constexpr (PairwiseObjective<O>) {
+    for (std::size_t i = first; i < last; ++i) {
+      auto const [c, r] = pair_sequences(options.layout, pairs, i);
+      if (out.token_counts[c] == 0 || out.token_counts[r] == 0) {
+        continue;
+      }
+      store_pair_contribution(
+          i, c, r,
+          evaluate_pair_math(objective, out.policy_logps[c], out.policy_logps[r], reference(c),
+                             reference(r), static_cast<double>(out.token_counts[c]),
+                             static_cast<double>(out.token_counts[r]), nll_tokens(options, out, c),
+                             options.nll_weight, counted),
+          out);
+    }
+  } else {
+    std::vector<std::size_t> index;
+    std::vector<pair_logps> in;
+    for (std::size_t i = first; i < last; ++i) {
+      auto const [c, r] = pair_sequences(options.layout, pairs, i);
+      if (out.token_counts[c] > 0 && out.token_counts[r] > 0) {
+        index.push_back(i);
+        in.push_back({out.policy_logps[c], out.policy_logps[r], reference(c), reference(r),
+                      static_cast<double>(out.token_counts[c]),
+                      static_cast<double>(out.token_counts[r])});
+      }
+    }
+    std::vector<pair_loss<double>> values(in.size());
+    objective.evaluate(std::span<pair_logps const>(in), std::span<pair_loss<double>>(values));
+    for (std::size_t k = 0; k < in.size(); ++k) {
+      auto const [c, r] = pair_sequences(options.layout, pairs, index[k]);
+      store_pair_contribution(index[k], c, r,
+                              combine_pair(values[k], in[k].chosen, in[k].chosen - in[k].ref_chosen,
+                                           in[k].rejected - in[k].ref_rejected, objective.beta,
+                                           nll_tokens(options, out, c), options.nll_weight,
+                                           counted),
+                              out);
+    }
+  }
+}
+
+/// Whether an objective's pairs must all be evaluated before any gradient is written.
+template <Objective O>
+bool needs_all_pairs(O const& objective) noexcept {
+  if constexpr (BatchObjective<O>) {
+    return objective.needs_all_pairs();
+  } else {
+    return false;
+  }
 }
 
 /// The means over counted pairs, summed in pair order.
@@ -188,13 +287,19 @@ inline void summarize_pairs(preference_loss_options const& options, preference_l
 }
 
 /// Checks the reference log-probabilities against the objective and the options.
-template <PairwiseObjective O>
-void validate_reference(std::span<float const> reference_logps, std::size_t sequences,
-                        preference_loss_options const& options, char const* fn) {
-  if constexpr (O::reference_free) {
-    check_argument(reference_logps.empty(), fn, "reference_logps.size()", reference_logps.size(),
-                   std::string("0: the objective ") + O::name() + " is reference-free");
-  } else if (reference_logps.empty()) {
+template <Objective O>
+void validate_reference(O const& objective, std::span<float const> reference_logps,
+                        std::size_t sequences, preference_loss_options const& options,
+                        char const* fn) {
+  if (objective.reference_free && !reference_logps.empty()) {
+    throw_argument_error(fn, "reference_logps.size()", reference_logps.size(),
+                         std::string("0: the objective ") + std::string(objective.name()) +
+                             " is reference-free");
+  }
+  if (objective.reference_free) {
+    return;
+  }
+  if (reference_logps.empty()) {
     check_argument(options.reference_free, fn, "reference_logps.size()", 0,
                    "one reference log-probability per sequence (" + std::to_string(sequences) +
                        "), or options.reference_free = true");
@@ -208,6 +313,15 @@ void validate_reference(std::span<float const> reference_logps, std::size_t sequ
                      "a finite value");
     }
   }
+}
+
+/// What the CUDA entry points do not take yet (they run pairwise objectives, the NLL term
+/// averaged over pairs, and plain summing).
+inline void check_cuda_options(preference_loss_options const& options, char const* fn) {
+  check_argument(options.ld_alpha == 1.0, fn, "options.ld_alpha", options.ld_alpha,
+                 "1 (LD-DPO runs on the CPU entry points only)");
+  check_argument(options.nll == nll_reduction::pair_mean, fn, "options.nll", "batch_tokens",
+                 "pair_mean (the batch-token NLL mean runs on the CPU entry points only)");
 }
 
 /// Checks a (hidden, weight, bias) triple of the fused linear variants.

@@ -87,12 +87,31 @@ IPO_HOST_DEVICE inline double target_log_prob(float target_logit, online_stats s
 struct pair_contribution {
   double loss;      ///< objective + alpha * nll
   double objective; ///< objective alone
-  double nll;       ///< -log pi(chosen) / n_chosen
+  double nll;       ///< -log pi(chosen) / nll_tokens
   double scale_chosen;
   double scale_rejected; ///< d(mean loss) / d(log pi) of each side
   double chosen_reward;  ///< beta * c
   double rejected_reward;
 };
+
+/// A pair's share of the mean loss from its objective value (loss and derivatives with respect
+/// to the policy log-probabilities), with the NLL term -log pi(chosen) / nll_tokens: nll_tokens
+/// is n_chosen for the mean over pairs, and (chosen tokens in the batch) / counted for TRL's
+/// batch-token mean (both make the mean over pairs of the per-pair terms the NLL loss).
+IPO_HOST_DEVICE inline pair_contribution combine_pair(pair_loss<double> const& value,
+                                                      double logp_chosen, double c, double r,
+                                                      double beta, double nll_tokens,
+                                                      double nll_weight, double counted) noexcept {
+  double const nll = -logp_chosen / nll_tokens;
+  double const inv = 1.0 / counted;
+  return {value.loss + nll_weight * nll,
+          value.loss,
+          nll,
+          (value.d_chosen - nll_weight / nll_tokens) * inv,
+          value.d_rejected * inv,
+          beta * c,
+          beta * r};
+}
 
 /// Phase of the pairs kernel (and of the CPU backend): one pair's objective, NLL term,
 /// derivatives of the mean over `counted` pairs, and rewards.
@@ -100,19 +119,11 @@ template <class O>
 IPO_HOST_DEVICE pair_contribution evaluate_pair_math(O const& objective, double logp_chosen,
                                                      double logp_rejected, double ref_chosen,
                                                      double ref_rejected, double n_chosen,
-                                                     double n_rejected, double nll_weight,
-                                                     double counted) noexcept {
+                                                     double n_rejected, double nll_tokens,
+                                                     double nll_weight, double counted) noexcept {
   double const c = logp_chosen - ref_chosen, r = logp_rejected - ref_rejected;
   pair_loss<double> const value = objective(pair_logratios<double>{c, r, n_chosen, n_rejected});
-  double const nll = -logp_chosen / n_chosen;
-  double const inv = 1.0 / counted;
-  return {value.loss + nll_weight * nll,
-          value.loss,
-          nll,
-          (value.d_chosen - nll_weight / n_chosen) * inv,
-          value.d_rejected * inv,
-          objective.beta * c,
-          objective.beta * r};
+  return combine_pair(value, logp_chosen, c, r, objective.beta, nll_tokens, nll_weight, counted);
 }
 
 /// Plan phase: the target of row t of sequence s, or -1 when the row is not scored (the
