@@ -148,6 +148,43 @@ void preference_loss(matrix_view<T const> logits, std::span<Label const> labels,
   });
 }
 
+/// The objective of 2P sequences from their summed log-probabilities and scored-token counts:
+/// what preference_loss() does between its two passes, for a caller that forms the
+/// log-probabilities itself (a vocabulary-parallel trainer merging row_stats across ranks, see
+/// row_stats.hpp). Fills `out` (loss, metrics, per-pair values; token_counts and policy_logps
+/// are copied in) and writes d(mean loss)/d(log pi) of every sequence into `sequence_scales`.
+/// LD-DPO weighting, if any, is the caller's: pass log-probabilities already weighted.
+template <Objective O>
+void evaluate_sequences(std::span<double const> policy_logps,
+                        std::span<std::int64_t const> token_counts,
+                        std::span<float const> reference_logps, O const& objective,
+                        preference_loss_options const& options, preference_loss_result& out,
+                        std::span<float> sequence_scales) {
+  constexpr char const* fn = "ipo::loss::evaluate_sequences";
+  std::size_t const sequences = policy_logps.size();
+  check_argument(sequences >= 2 && sequences % 2 == 0, fn, "policy_logps.size()", sequences,
+                 "an even number >= 2 (chosen and rejected sides)");
+  check_argument(token_counts.size() == sequences, fn, "token_counts.size()", token_counts.size(),
+                 "one count per sequence (" + std::to_string(sequences) + ")");
+  check_argument(sequence_scales.size() == sequences, fn, "sequence_scales.size()",
+                 sequence_scales.size(), "one scale per sequence (" + std::to_string(sequences) + ")");
+  for (std::size_t s = 0; s < sequences; ++s) {
+    check_argument(token_counts[s] >= 0, fn, "token_counts[" + std::to_string(s) + "]",
+                   token_counts[s], ">= 0");
+    check_argument(std::isfinite(policy_logps[s]), fn, "policy_logps[" + std::to_string(s) + "]",
+                   policy_logps[s], "a finite value");
+  }
+  detail::validate_objective(objective, fn);
+  detail::validate_reference(objective, reference_logps, sequences, options, fn);
+  out.token_counts.assign(token_counts.begin(), token_counts.end());
+  out.policy_logps.assign(policy_logps.begin(), policy_logps.end());
+  detail::count_pairs(options, out, fn);
+  detail::evaluate_pairs(objective, reference_logps, options, out, 0, sequences / 2);
+  detail::summarize_pairs(options, out);
+  std::copy(out.scratch.sequence_scale.begin(), out.scratch.sequence_scale.end(),
+            sequence_scales.begin());
+}
+
 /// preference_loss() returning a fresh result.
 template <class T, class Label, Objective O>
 preference_loss_result preference_loss(matrix_view<T const> logits, std::span<Label const> labels,

@@ -1,0 +1,517 @@
+"""PyTorch ops over ipo's fused preference-loss kernels, with TRL's loss semantics.
+
+- :func:`preference_loss`: the loss over logits ``[B, T, V]`` (fp32, bf16, fp16).
+- :func:`fused_linear_preference_loss`: the loss from hidden states and the lm_head weight,
+  without ever holding the logits of more than one chunk.
+
+Keyword names and ``loss_type`` strings are those of TRL's ``DPOConfig`` (a name or a list
+with ``loss_weights``; ``["sigmoid", "sft"]`` with ``[1.0, 0.2]`` is RPO exactly as TRL computes
+it). Labels are causal-LM labels (shifted inside, ``-100`` ignored) in TRL's concatenated
+layout: the first half of the batch holds the chosen sequences, the second half the rejected
+ones. The gradient is computed in the forward pass (the kernels know it then) and handed to
+autograd; with ``inplace=True`` it is written over the logits buffer, so no second
+``[B*T, V]`` tensor is allocated (the logits are garbage afterwards).
+
+The ops are ``torch.library`` custom ops with fake implementations, so they run under
+``torch.compile`` without graph breaks. They run on the CPU; a CUDA tensor is refused with a
+clear error (the CUDA kernels exist in the C++ library, ``ipo/cuda.hpp``, but this package does
+not build them yet).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import torch
+
+from . import _ipo
+
+__all__ = ["fused_linear_preference_loss", "preference_loss", "vocab_parallel_preference_loss"]
+
+_STATS = ("mean_chosen_reward", "mean_rejected_reward", "mean_margin", "accuracy", "objective_loss", "nll_loss")
+
+
+@torch.compiler.assume_constant_result  # plain Python values in, a string out: no graph break
+def _options_json(
+    sequence_length: int,
+    loss_type: str | Sequence[str],
+    loss_weights: Sequence[float] | None,
+    beta: float,
+    label_smoothing: float,
+    discopop_tau: float,
+    f_divergence_type: str,
+    f_alpha_divergence_coef: float,
+    ld_alpha: float | None,
+    use_weighting: bool,
+    ignore_index: int,
+    shift_labels: bool,
+    reference_free: bool,
+    simpo_gamma: float,
+) -> str:
+    if use_weighting:
+        raise NotImplementedError(
+            "use_weighting (WPO) is not supported by ipo's kernels: it needs sum(p^2) of every row; "
+            "train with stock TRL for WPO"
+        )
+    types = [loss_type] if isinstance(loss_type, str) else list(loss_type)
+    return json.dumps(
+        {
+            "sequence_length": int(sequence_length),
+            "loss_type": types,
+            "loss_weights": [] if loss_weights is None else [float(w) for w in loss_weights],
+            "beta": float(beta),
+            "label_smoothing": float(label_smoothing),
+            "discopop_tau": float(discopop_tau),
+            "f_divergence_type": f_divergence_type,
+            "f_alpha_divergence_coef": float(f_alpha_divergence_coef),
+            "ld_alpha": 1.0 if ld_alpha is None else float(ld_alpha),
+            "ignore_index": int(ignore_index),
+            "shift_labels": bool(shift_labels),
+            "reference_free": bool(reference_free),
+            "simpo_gamma": float(simpo_gamma),
+        }
+    )
+
+
+def _require_cpu(*tensors: torch.Tensor | None) -> None:
+    for t in tensors:
+        if t is not None and t.device.type != "cpu":
+            raise NotImplementedError(
+                f"ipo.torch ops run on the CPU in this build; got a tensor on {t.device}. The CUDA kernels are in "
+                "the C++ library (ipo/cuda.hpp) and not yet built into this package."
+            )
+
+
+def _outputs(result: dict, batch: int, device) -> tuple:
+    logps = torch.tensor(result["policy_logps"], dtype=torch.float64, device=device)
+    counts = torch.tensor(result["token_counts"], dtype=torch.int64, device=device)
+    stats = torch.tensor([result[k] for k in _STATS], dtype=torch.float32, device=device)
+    chosen = torch.tensor(result["chosen_rewards"], dtype=torch.float32, device=device)
+    rejected = torch.tensor(result["rejected_rewards"], dtype=torch.float32, device=device)
+    loss = torch.tensor(result["loss"], dtype=torch.float32, device=device)
+    return loss, logps, counts, stats, chosen, rejected
+
+
+# --------------------------------------------------------------------------- the logits op
+
+
+@torch.library.custom_op("ipo::preference_loss", mutates_args=())
+def _preference_loss_op(
+    logits: torch.Tensor, labels: torch.Tensor, ref_logps: torch.Tensor | None, options: str
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    _require_cpu(logits, labels, ref_logps)
+    logits = logits.contiguous()
+    gradient = torch.empty_like(logits)
+    result = _ipo.preference_loss(logits, labels.contiguous(), ref_logps, gradient, json.loads(options))
+    loss, logps, counts, stats, chosen, rejected = _outputs(result, labels.shape[0], logits.device)
+    return loss, gradient, logps, counts, stats, chosen, rejected
+
+
+@torch.library.custom_op("ipo::preference_loss_", mutates_args=("logits",))
+def _preference_loss_inplace_op(
+    logits: torch.Tensor, labels: torch.Tensor, ref_logps: torch.Tensor | None, options: str
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    _require_cpu(logits, labels, ref_logps)
+    if not logits.is_contiguous():
+        raise ValueError("inplace=True needs contiguous logits")
+    result = _ipo.preference_loss(logits, labels.contiguous(), ref_logps, logits, json.loads(options))
+    return _outputs(result, labels.shape[0], logits.device)
+
+
+def _fake_outputs(logits: torch.Tensor, options: str):
+    o = json.loads(options)
+    sequences = logits.shape[0] // o["sequence_length"]
+    pairs = sequences // 2
+    return (
+        logits.new_empty((), dtype=torch.float32),
+        logits.new_empty((sequences,), dtype=torch.float64),
+        logits.new_empty((sequences,), dtype=torch.int64),
+        logits.new_empty((len(_STATS),), dtype=torch.float32),
+        logits.new_empty((pairs,), dtype=torch.float32),
+        logits.new_empty((pairs,), dtype=torch.float32),
+    )
+
+
+@_preference_loss_op.register_fake
+def _(logits, labels, ref_logps, options):
+    loss, logps, counts, stats, chosen, rejected = _fake_outputs(logits, options)
+    return loss, torch.empty_like(logits), logps, counts, stats, chosen, rejected
+
+
+@_preference_loss_inplace_op.register_fake
+def _(logits, labels, ref_logps, options):
+    return _fake_outputs(logits, options)
+
+
+class _PreferenceLoss(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, logits, labels, ref_logps, options, inplace):
+        if inplace:
+            loss, logps, counts, stats, chosen, rejected = _preference_loss_inplace_op(
+                logits, labels, ref_logps, options
+            )
+            gradient = logits
+        else:
+            loss, gradient, logps, counts, stats, chosen, rejected = _preference_loss_op(
+                logits, labels, ref_logps, options
+            )
+        ctx.save_for_backward(gradient)
+        ctx.mark_non_differentiable(logps, counts, stats, chosen, rejected)
+        return loss, logps, counts, stats, chosen, rejected
+
+    @staticmethod
+    def backward(ctx, grad_loss, *unused):
+        (gradient,) = ctx.saved_tensors
+        # In place: no second [B*T, V] tensor, whatever the upstream gradient.
+        return gradient.mul_(grad_loss.to(gradient.dtype)), None, None, None, None
+
+
+def _metrics(logps, counts, stats, chosen, rejected) -> dict:
+    pairs = chosen.shape[0]
+    return {
+        "rewards/chosen": stats[0],
+        "rewards/rejected": stats[1],
+        "rewards/margins": stats[2],
+        "rewards/accuracies": stats[3],
+        "logps/chosen": logps[:pairs].float().mean(),
+        "logps/rejected": logps[pairs:].float().mean(),
+        "loss/objective": stats[4],
+        "loss/nll": stats[5],
+        "policy_logps": logps,
+        "token_counts": counts,
+        "chosen_rewards": chosen,
+        "rejected_rewards": rejected,
+    }
+
+
+def preference_loss(
+    logits: torch.Tensor,
+    labels: torch.Tensor,
+    ref_logps: torch.Tensor | None = None,
+    *,
+    sequence_length: int | None = None,
+    loss_type: str | Sequence[str] = "sigmoid",
+    loss_weights: Sequence[float] | None = None,
+    beta: float = 0.1,
+    label_smoothing: float = 0.0,
+    discopop_tau: float = 0.05,
+    f_divergence_type: str = "reverse_kl",
+    f_alpha_divergence_coef: float = 1.0,
+    ld_alpha: float | None = None,
+    use_weighting: bool = False,
+    ignore_index: int = -100,
+    shift_labels: bool = True,
+    reference_free: bool = False,
+    simpo_gamma: float = 0.5,
+    inplace: bool = False,
+) -> tuple[torch.Tensor, dict]:
+    """The preference loss over the logits of ``B = 2P`` sequences (see the module docstring).
+
+    ``logits`` is ``[B, T, V]`` (or ``[B*T, V]`` with ``sequence_length``), ``labels``
+    ``[B, T]`` token ids with ``ignore_index`` where nothing is scored (the shared prompt and
+    prefix), ``ref_logps`` ``[B]`` reference log-probabilities of the same scored tokens (chosen
+    first), or None with ``reference_free=True``. Returns the mean loss (a 0-dim tensor with
+    autograd to ``logits``) and a dict of the metrics TRL logs (``rewards/chosen``,
+    ``rewards/rejected``, ``rewards/margins``, ``rewards/accuracies``, ``logps/chosen``,
+    ``logps/rejected``) plus per-sequence ``policy_logps`` and ``token_counts``.
+    """
+    if logits.dim() == 3:
+        batch, seq, vocab = logits.shape
+        sequence_length = seq if sequence_length is None else sequence_length
+        logits2 = logits.reshape(batch * seq, vocab)
+    else:
+        logits2 = logits
+        if sequence_length is None:
+            if labels.dim() != 2:
+                raise ValueError("give sequence_length, or labels as [B, T]")
+            sequence_length = labels.shape[1]
+    flat_labels = labels.reshape(-1)
+    if flat_labels.dtype not in (torch.int64, torch.int32):
+        raise ValueError(f"labels must be int64 or int32, got {flat_labels.dtype}")
+    if ref_logps is not None:
+        ref_logps = ref_logps.detach().to(torch.float32).contiguous()
+    options = _options_json(
+        sequence_length,
+        loss_type,
+        loss_weights,
+        beta,
+        label_smoothing,
+        discopop_tau,
+        f_divergence_type,
+        f_alpha_divergence_coef,
+        ld_alpha,
+        use_weighting,
+        ignore_index,
+        shift_labels,
+        reference_free,
+        simpo_gamma,
+    )
+    loss, logps, counts, stats, chosen, rejected = _PreferenceLoss.apply(
+        logits2, flat_labels, ref_logps, options, inplace
+    )
+    return loss, _metrics(logps, counts, stats, chosen, rejected)
+
+
+# --------------------------------------------------------------------------- the fused linear op
+
+
+@torch.library.custom_op("ipo::fused_linear_preference_loss", mutates_args=())
+def _fused_linear_op(
+    hidden: torch.Tensor,
+    weight: torch.Tensor,
+    bias: torch.Tensor | None,
+    labels: torch.Tensor,
+    ref_logps: torch.Tensor | None,
+    ref_hidden: torch.Tensor | None,
+    ref_weight: torch.Tensor | None,
+    ref_bias: torch.Tensor | None,
+    options: str,
+    chunk_rows: int,
+) -> tuple[
+    torch.Tensor,
+    torch.Tensor,
+    torch.Tensor,
+    torch.Tensor,
+    torch.Tensor,
+    torch.Tensor,
+    torch.Tensor,
+    torch.Tensor,
+    torch.Tensor,
+]:
+    _require_cpu(hidden, weight, bias, labels, ref_logps, ref_hidden, ref_weight, ref_bias)
+
+    def f32(t):
+        return None if t is None else t.detach().to(torch.float32).contiguous()
+
+    h, w, b = f32(hidden), f32(weight), f32(bias)
+    d_hidden = torch.zeros_like(h)
+    d_weight = torch.zeros_like(w)
+    d_bias = torch.zeros_like(b) if b is not None else None
+    result = _ipo.fused_linear_preference_loss(
+        h,
+        w,
+        b,
+        labels.contiguous(),
+        ref_logps,
+        f32(ref_hidden),
+        f32(ref_weight),
+        f32(ref_bias),
+        d_hidden,
+        d_weight,
+        d_bias,
+        chunk_rows,
+        0,
+        json.loads(options),
+    )
+    loss, logps, counts, stats, chosen, rejected = _outputs(result, labels.shape[0], hidden.device)
+    if d_bias is None:
+        d_bias = hidden.new_empty((0,), dtype=torch.float32)
+    return loss, d_hidden, d_weight, d_bias, logps, counts, stats, chosen, rejected
+
+
+@_fused_linear_op.register_fake
+def _(hidden, weight, bias, labels, ref_logps, ref_hidden, ref_weight, ref_bias, options, chunk_rows):
+    loss, logps, counts, stats, chosen, rejected = _fake_outputs(hidden, options)
+    d_bias = hidden.new_empty((0,) if bias is None else bias.shape, dtype=torch.float32)
+    return (
+        loss,
+        hidden.new_empty(hidden.shape, dtype=torch.float32),
+        weight.new_empty(weight.shape, dtype=torch.float32),
+        d_bias,
+        logps,
+        counts,
+        stats,
+        chosen,
+        rejected,
+    )
+
+
+class _FusedLinear(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, hidden, weight, bias, labels, ref_logps, ref_hidden, ref_weight, ref_bias, options, chunk_rows):
+        loss, d_hidden, d_weight, d_bias, logps, counts, stats, chosen, rejected = _fused_linear_op(
+            hidden, weight, bias, labels, ref_logps, ref_hidden, ref_weight, ref_bias, options, chunk_rows
+        )
+        ctx.save_for_backward(d_hidden, d_weight, d_bias)
+        ctx.dtypes = (hidden.dtype, weight.dtype, None if bias is None else bias.dtype)
+        ctx.mark_non_differentiable(logps, counts, stats, chosen, rejected)
+        return loss, logps, counts, stats, chosen, rejected
+
+    @staticmethod
+    def backward(ctx, grad_loss, *unused):
+        d_hidden, d_weight, d_bias = ctx.saved_tensors
+        h_dtype, w_dtype, b_dtype = ctx.dtypes
+        g = grad_loss.to(torch.float32)
+        return (
+            d_hidden.mul_(g).to(h_dtype),
+            d_weight.mul_(g).to(w_dtype),
+            None if b_dtype is None else d_bias.mul_(g).to(b_dtype),
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        )
+
+
+def fused_linear_preference_loss(
+    hidden: torch.Tensor,
+    lm_head_weight: torch.Tensor,
+    labels: torch.Tensor,
+    ref_logps: torch.Tensor | None = None,
+    *,
+    ref_hidden: torch.Tensor | None = None,
+    ref_weight: torch.Tensor | None = None,
+    bias: torch.Tensor | None = None,
+    ref_bias: torch.Tensor | None = None,
+    sequence_length: int | None = None,
+    chunk_rows: int = 0,
+    **loss_options,
+) -> tuple[torch.Tensor, dict]:
+    """The preference loss from hidden states ``[B, T, H]`` and the lm_head weight ``[V, H]``.
+
+    Logits are formed chunk by chunk (whole pairs, only scored rows) and never all at once;
+    gradients reach ``hidden``, ``lm_head_weight`` and ``bias``. The reference is either
+    ``ref_logps`` ``[B]`` or the reference model's ``ref_hidden`` and ``ref_weight`` (computed in
+    the same chunks, without gradient). ``loss_options`` are those of :func:`preference_loss`.
+    The CPU kernels compute in fp32 (bf16 and fp16 inputs are converted).
+    """
+    if hidden.dim() == 3:
+        batch, seq, width = hidden.shape
+        sequence_length = seq if sequence_length is None else sequence_length
+        hidden = hidden.reshape(batch * seq, width)
+        if ref_hidden is not None:
+            ref_hidden = ref_hidden.reshape(batch * seq, width)
+    elif sequence_length is None:
+        if labels.dim() != 2:
+            raise ValueError("give sequence_length, or labels as [B, T]")
+        sequence_length = labels.shape[1]
+    if (ref_hidden is None) != (ref_weight is None):
+        raise ValueError("ref_hidden and ref_weight go together")
+    if ref_logps is not None:
+        ref_logps = ref_logps.detach().to(torch.float32).contiguous()
+    options = _options_json(sequence_length, **_with_defaults(loss_options))
+    flat_labels = labels.reshape(-1).to(torch.int64)
+    loss, logps, counts, stats, chosen, rejected = _FusedLinear.apply(
+        hidden,
+        lm_head_weight,
+        bias,
+        flat_labels,
+        ref_logps,
+        None if ref_hidden is None else ref_hidden.detach(),
+        None if ref_weight is None else ref_weight.detach(),
+        None if ref_bias is None else ref_bias.detach(),
+        options,
+        int(chunk_rows),
+    )
+    return loss, _metrics(logps, counts, stats, chosen, rejected)
+
+
+# --------------------------------------------------------------------------- vocabulary parallel
+
+
+def vocab_parallel_preference_loss(
+    hidden: torch.Tensor,
+    weight_shard: torch.Tensor,
+    vocab_start: int,
+    labels: torch.Tensor,
+    ref_logps: torch.Tensor | None = None,
+    *,
+    group=None,
+    sequence_length: int | None = None,
+    **loss_options,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, dict]:
+    """The preference loss with the lm_head split across the ranks of ``group`` by rows.
+
+    Each rank holds ``weight_shard`` = rows ``[vocab_start, vocab_start + V_shard)`` of the
+    lm_head and the same ``hidden`` ``[B, T, H]`` and ``labels``. Each rank summarises its
+    shard's logits of every scored row (ipo's ``partial_row_stats``: max and sum of exp); the
+    summaries are merged exactly across ranks with two all-reduces (max, then the rescaled
+    sums), and so are the target logits; ipo evaluates the objective from the merged sequence
+    log-probabilities (``evaluate_sequences``), and each rank forms the gradient of its shard.
+    Returns ``(loss, d_hidden, d_weight_shard, metrics)``; ``d_hidden`` is all-reduced, so every
+    rank holds the full one. Gradients are computed directly (no autograd).
+    """
+    import torch.distributed as dist
+
+    if hidden.dim() == 3:
+        batch, seq, width = hidden.shape
+        sequence_length = seq
+        hidden = hidden.reshape(batch * seq, width)
+    options = json.loads(_options_json(sequence_length, **_with_defaults(loss_options)))
+    if options.get("ld_alpha", 1.0) != 1.0:
+        raise NotImplementedError("ld_alpha is not supported by the vocabulary-parallel path")
+    flat = labels.reshape(-1).to(torch.int64)
+    rows = flat.shape[0]
+    T = sequence_length
+    shift = 1 if options["shift_labels"] else 0
+    positions = torch.arange(rows)
+    target = torch.full((rows,), -100, dtype=torch.int64)
+    valid = (positions % T) + shift < T
+    target[valid] = flat[positions[valid] + shift]
+    scored = torch.nonzero(target != options["ignore_index"], as_tuple=True)[0]
+    y = target[scored]
+    h = hidden.detach().to(torch.float32)[scored]
+    w = weight_shard.detach().to(torch.float32)
+    logits = h @ w.T  # [scored, V_shard]
+    max_local = torch.empty(len(scored), dtype=torch.float32)
+    sum_local = torch.empty(len(scored), dtype=torch.float32)
+    _ipo.partial_row_stats(logits.contiguous(), max_local, sum_local)
+    global_max = max_local.clone()
+    dist.all_reduce(global_max, op=dist.ReduceOp.MAX, group=group)
+    sums = sum_local * torch.exp(max_local - global_max)
+    dist.all_reduce(sums, op=dist.ReduceOp.SUM, group=group)
+    in_shard = (y >= vocab_start) & (y < vocab_start + w.shape[0])
+    target_logit = torch.zeros(len(scored), dtype=torch.float64)
+    local_index = (y - vocab_start).clamp(0, w.shape[0] - 1)
+    target_logit[in_shard] = logits[in_shard, local_index[in_shard]].double()
+    dist.all_reduce(target_logit, op=dist.ReduceOp.SUM, group=group)
+    row_logp = (target_logit - global_max.double()) - torch.log(sums.double())
+    sequences = rows // T
+    sequence_of = scored // T
+    policy_logps = torch.zeros(sequences, dtype=torch.float64).index_add_(0, sequence_of, row_logp)
+    counts = torch.bincount(sequence_of, minlength=sequences)
+    result = _ipo.evaluate_sequences(
+        policy_logps.tolist(),
+        counts.tolist(),
+        None if ref_logps is None else ref_logps.detach().to(torch.float32).tolist(),
+        options,
+    )
+    scale = torch.tensor(result["sequence_scales"], dtype=torch.float32)[sequence_of]
+    softmax = torch.exp(logits - (global_max + torch.log(sums)).unsqueeze(1))
+    grad_logits = -softmax * scale.unsqueeze(1)
+    grad_logits[in_shard, local_index[in_shard]] += scale[in_shard]
+    d_weight = grad_logits.T @ h
+    d_scored = grad_logits @ w
+    dist.all_reduce(d_scored, op=dist.ReduceOp.SUM, group=group)
+    d_hidden = torch.zeros(rows, h.shape[1], dtype=torch.float32)
+    d_hidden[scored] = d_scored
+    loss = torch.tensor(result["loss"], dtype=torch.float32)
+    metrics = {"policy_logps": policy_logps, "token_counts": counts, "accuracy": result["accuracy"]}
+    return loss, d_hidden, d_weight, metrics
+
+
+def _with_defaults(options: dict) -> dict:
+    defaults = {
+        "loss_type": "sigmoid",
+        "loss_weights": None,
+        "beta": 0.1,
+        "label_smoothing": 0.0,
+        "discopop_tau": 0.05,
+        "f_divergence_type": "reverse_kl",
+        "f_alpha_divergence_coef": 1.0,
+        "ld_alpha": None,
+        "use_weighting": False,
+        "ignore_index": -100,
+        "shift_labels": True,
+        "reference_free": False,
+        "simpo_gamma": 0.5,
+    }
+    unknown = set(options) - set(defaults)
+    if unknown:
+        raise TypeError(f"unknown loss options: {sorted(unknown)}")
+    defaults.update(options)
+    return defaults

@@ -1,0 +1,287 @@
+"""ipo.torch's ops against a plain fp64 PyTorch reference written here from TRL's definitions
+(log_softmax, gather, sums, the loss formula; gradients by autograd on the reference), every
+dtype, in place, under torch.compile, and the fused linear op."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+torch = pytest.importorskip("torch")
+import torch.nn.functional as F  # noqa: E402
+
+import ipo.torch as it  # noqa: E402
+
+
+def make_batch(pairs=3, T=8, V=37, seed=0, prompt=3):
+    g = torch.Generator().manual_seed(seed)
+    logits = torch.randn(2 * pairs, T, V, generator=g, dtype=torch.float64) * 1.5
+    labels = torch.randint(0, V, (2 * pairs, T), generator=g)
+    labels[:, :prompt] = -100
+    with torch.no_grad():
+        logps, _ = reference_logps(logits, labels)
+    ref = (logps + torch.rand(2 * pairs, generator=g, dtype=torch.float64) * 2 - 1).float()
+    return logits, labels, ref
+
+
+def reference_logps(logits, labels):
+    """Per-sequence summed log-probabilities of the shifted labels (as a causal LM scores)."""
+    lp = torch.log_softmax(logits[:, :-1].double(), dim=-1)
+    y = labels[:, 1:]
+    mask = y != -100
+    picked = torch.gather(lp, 2, y.clamp(min=0).unsqueeze(-1)).squeeze(-1)
+    return (picked * mask).sum(-1), mask.sum(-1)
+
+
+def reference_loss(logits, labels, ref, loss_type, beta=0.1, label_smoothing=0.0, weights=None, tau=0.05):
+    """TRL 1.16's formulas written out in fp64, from per-sequence log-probabilities."""
+    logps, counts = reference_logps(logits, labels)
+    P = logps.shape[0] // 2
+    c_lp, r_lp = logps[:P], logps[P:]
+    c_n, r_n = counts[:P].double(), counts[P:].double()
+    ref = ref.double()
+    c, r = c_lp - ref[:P], r_lp - ref[P:]
+    types = [loss_type] if isinstance(loss_type, str) else loss_type
+    weights = weights or [1.0] * len(types)
+    total = 0.0
+    for t, w in zip(types, weights, strict=True):
+        z = beta * (c - r)
+        if t == "sigmoid":
+            per = -F.logsigmoid(z)
+        elif t == "hinge":
+            per = torch.relu(1 - z)
+        elif t == "ipo":
+            per = (c / c_n - r / r_n - 1 / (2 * beta)) ** 2
+        elif t == "robust":
+            e = label_smoothing
+            per = (-(1 - e) * F.logsigmoid(z) + e * F.logsigmoid(-z)) / (1 - 2 * e)
+        elif t == "exo_pair":
+            e = label_smoothing
+            per = torch.sigmoid(z) * (F.logsigmoid(z) - math.log(1 - e)) + torch.sigmoid(-z) * (
+                F.logsigmoid(-z) - math.log(e)
+            )
+        elif t == "nca_pair":
+            per = -F.logsigmoid(beta * c) - 0.5 * F.logsigmoid(-beta * c) - 0.5 * F.logsigmoid(-beta * r)
+        elif t == "bco_pair":
+            per = -F.logsigmoid(beta * c) - F.logsigmoid(-beta * r)
+        elif t == "sppo_hard":
+            per = (c - 0.5 / beta) ** 2 + (r + 0.5 / beta) ** 2
+        elif t == "apo_zero":
+            per = 1 - torch.sigmoid(beta * c) + torch.sigmoid(beta * r)
+        elif t == "apo_down":
+            per = torch.sigmoid(beta * c) + 1 - torch.sigmoid(z)
+        elif t == "discopop":
+            m = torch.sigmoid(z / tau)
+            per = -F.logsigmoid(z) * (1 - m) + torch.exp(-z) * m
+        elif t == "sigmoid_norm":
+            per = -F.logsigmoid(beta * (c / c_n - r / r_n))
+        elif t == "aot":
+            d = torch.sort(c_lp - r_lp).values - torch.sort(ref[:P] - ref[P:]).values
+            per = -F.logsigmoid(beta * d) * (1 - label_smoothing) - F.logsigmoid(-beta * d) * label_smoothing
+        elif t == "aot_unpaired":
+            d = torch.sort(c).values - torch.sort(r).values
+            per = -F.logsigmoid(beta * d) * (1 - label_smoothing) - F.logsigmoid(-beta * d) * label_smoothing
+        elif t == "sft":
+            per = (-c_lp.sum() / c_n.sum()).expand(P)
+        else:
+            raise AssertionError(t)
+        total = total + per.mean() * w
+    return total
+
+
+LOSS_TYPES = [
+    ("sigmoid", {}),
+    ("hinge", {}),
+    ("ipo", {}),
+    ("robust", {"label_smoothing": 0.1}),
+    ("exo_pair", {"label_smoothing": 0.1}),
+    ("nca_pair", {}),
+    ("bco_pair", {}),
+    ("sppo_hard", {}),
+    ("apo_zero", {}),
+    ("apo_down", {}),
+    ("discopop", {}),
+    ("sigmoid_norm", {}),
+    ("aot", {"label_smoothing": 0.05}),
+    ("aot_unpaired", {}),
+    (["sigmoid", "sft"], {"weights": [1.0, 0.2]}),
+    (["hinge", "apo_zero", "sft"], {"weights": [0.5, 1.0, 0.3]}),
+]
+
+
+@pytest.mark.parametrize("case", range(len(LOSS_TYPES)), ids=[str(t) for t, _ in LOSS_TYPES])
+def test_loss_and_gradient_against_the_fp64_reference(case):
+    loss_type, params = LOSS_TYPES[case]
+    logits, labels, ref = make_batch(seed=100 + case)
+    x = logits.clone().requires_grad_(True)
+    want = reference_loss(
+        x, labels, ref, loss_type, label_smoothing=params.get("label_smoothing", 0.0), weights=params.get("weights")
+    )
+    want.backward()
+    y = logits.float().clone().requires_grad_(True)
+    loss, metrics = it.preference_loss(
+        y,
+        labels,
+        ref,
+        loss_type=loss_type,
+        loss_weights=params.get("weights"),
+        label_smoothing=params.get("label_smoothing", 0.0),
+    )
+    loss.backward()
+    assert loss.item() == pytest.approx(want.item(), rel=2e-6, abs=1e-7)
+    scale = x.grad.abs().max().item()
+    assert (y.grad.double() - x.grad).abs().max().item() <= 2e-6 * scale + 1e-9
+    logps, _ = reference_logps(logits, labels)
+    assert torch.allclose(metrics["policy_logps"], logps, rtol=1e-6, atol=1e-6)
+
+
+def test_f_divergences_and_ld_alpha():
+    logits, labels, ref = make_batch(seed=5)
+    labels[0, 3:6] = -100  # sides of different lengths, for LD-DPO
+    for f, coef, score in [
+        ("forward_kl", 1.0, lambda v: 1 - torch.exp(-v)),
+        ("js_divergence", 1.0, lambda v: math.log(2) + F.logsigmoid(v)),
+        ("alpha_divergence", 0.5, lambda v: (torch.exp(-0.5 * v) - 1) / -0.5),
+    ]:
+        x = logits.clone().requires_grad_(True)
+        logps, _ = reference_logps(x, labels)
+        P = logps.shape[0] // 2
+        c, r = logps[:P] - ref[:P].double(), logps[P:] - ref[P:].double()
+        want = (-F.logsigmoid(0.1 * (score(c) - score(r)))).mean()
+        want.backward()
+        y = logits.float().clone().requires_grad_(True)
+        loss, _ = it.preference_loss(y, labels, ref, f_divergence_type=f, f_alpha_divergence_coef=coef)
+        loss.backward()
+        assert loss.item() == pytest.approx(want.item(), rel=2e-6), f
+        assert (y.grad.double() - x.grad).abs().max().item() <= 2e-6 * x.grad.abs().max().item()
+    # LD-DPO: tokens past the shorter side of each pair weigh ld_alpha.
+    alpha = 0.3
+    x = logits.clone().requires_grad_(True)
+    lp = torch.log_softmax(x[:, :-1], -1)
+    yl = labels[:, 1:]
+    mask = yl != -100
+    picked = torch.gather(lp, 2, yl.clamp(min=0).unsqueeze(-1)).squeeze(-1) * mask
+    position = mask.cumsum(1)
+    counts = mask.sum(1)
+    P = counts.shape[0] // 2
+    shared = torch.minimum(counts[:P], counts[P:]).repeat(2).unsqueeze(1)
+    logps = (picked * (position <= shared)).sum(1) + alpha * (picked * (position > shared)).sum(1)
+    want = (-F.logsigmoid(0.1 * ((logps[:P] - ref[:P]) - (logps[P:] - ref[P:])))).mean()
+    want.backward()
+    y = logits.float().clone().requires_grad_(True)
+    loss, _ = it.preference_loss(y, labels, ref, ld_alpha=alpha)
+    loss.backward()
+    assert loss.item() == pytest.approx(want.item(), rel=2e-6)
+    assert (y.grad.double() - x.grad).abs().max().item() <= 2e-6 * x.grad.abs().max().item()
+
+
+@pytest.mark.parametrize("dtype,tolerance", [(torch.bfloat16, 1e-2), (torch.float16, 2e-3)])
+def test_half_precision_logits(dtype, tolerance):
+    logits, labels, ref = make_batch(seed=9)
+    half = logits.to(dtype)
+    x = half.double().requires_grad_(True)  # the reference sees the very values the kernel reads
+    want = reference_loss(x, labels, ref, "sigmoid")
+    want.backward()
+    y = half.clone().requires_grad_(True)
+    loss, _ = it.preference_loss(y, labels, ref)
+    loss.backward()
+    assert y.grad.dtype == dtype
+    assert loss.item() == pytest.approx(want.item(), rel=1e-5)
+    assert (y.grad.double() - x.grad).abs().max().item() <= tolerance * x.grad.abs().max().item()
+
+
+def test_inplace_writes_the_gradient_over_the_logits_buffer():
+    logits, labels, ref = make_batch(seed=2)
+    base = logits.float()
+    y = base.clone().requires_grad_(True)
+    loss, _ = it.preference_loss(y, labels, ref)
+    loss.backward()
+    expected = y.grad.clone()
+    # In place: the gradient autograd hands back is the logits' own storage (no [B*T, V] copy).
+    source = base.clone().requires_grad_(True)
+    logits_buffer = source * 1.0  # a non-leaf, as a model's lm_head output is
+    pointer = logits_buffer.data_ptr()
+    captured = {}
+
+    def record(gradient):
+        captured["ptr"] = gradient.data_ptr()
+
+    logits_buffer.register_hook(record)
+    loss2, _ = it.preference_loss(logits_buffer, labels, ref, inplace=True)
+    loss2.backward()
+    assert loss2.item() == pytest.approx(loss.item(), rel=1e-6)
+    assert captured["ptr"] == pointer
+    assert torch.allclose(source.grad, expected, rtol=1e-6, atol=1e-8)
+
+
+def test_bad_input_is_a_clear_error():
+    logits, labels, ref = make_batch()
+    with pytest.raises(ValueError, match="labels"):
+        it.preference_loss(logits.float(), labels.float(), ref)
+    with pytest.raises(ValueError, match="loss_type"):
+        it.preference_loss(logits.float(), labels, ref, loss_type="kto")
+    with pytest.raises(NotImplementedError, match="WPO"):
+        it.preference_loss(logits.float(), labels, ref, use_weighting=True)
+    bad = labels.clone()
+    bad[0, 5] = 10_000
+    with pytest.raises(ValueError, match=r"labels\[5\]"):
+        it.preference_loss(logits.float(), bad, ref)
+
+
+def test_torch_compile_without_graph_breaks():
+    logits, labels, ref = make_batch(seed=4)
+    weight = torch.randn(37, 16, dtype=torch.float32)
+    hidden0 = torch.randn(6, 8, 16)
+
+    def step(h, w):
+        logits = h @ w.T
+        loss, metrics = it.preference_loss(logits, labels, ref)
+        loss2, _ = it.fused_linear_preference_loss(h, w, labels, ref)
+        return loss + loss2, metrics["rewards/margins"]
+
+    compiled = torch.compile(step, fullgraph=True, backend="aot_eager")  # fullgraph: a break would raise
+    h1, w1 = hidden0.clone().requires_grad_(True), weight.clone().requires_grad_(True)
+    out, _ = compiled(h1, w1)
+    out.backward()
+    h2, w2 = hidden0.clone().requires_grad_(True), weight.clone().requires_grad_(True)
+    eager, _ = step(h2, w2)
+    eager.backward()
+    assert out.item() == pytest.approx(eager.item(), rel=1e-6)
+    assert torch.allclose(h1.grad, h2.grad, rtol=1e-5, atol=1e-7)
+    assert torch.allclose(w1.grad, w2.grad, rtol=1e-5, atol=1e-7)
+
+
+def test_fused_linear_matches_the_logits_path():
+    g = torch.Generator().manual_seed(7)
+    B, T, H, V = 6, 8, 16, 41
+    hidden = torch.randn(B, T, H, generator=g)
+    weight = torch.randn(V, H, generator=g) * 0.3
+    bias = torch.randn(V, generator=g) * 0.1
+    ref_hidden = torch.randn(B, T, H, generator=g)
+    ref_weight = torch.randn(V, H, generator=g) * 0.3
+    labels = torch.randint(0, V, (B, T), generator=g)
+    labels[:, :3] = -100
+    for loss_type in ["sigmoid", "aot", ["ipo", "sft"]]:
+        weights = [1.0, 0.5] if isinstance(loss_type, list) else None
+        h1, w1, b1 = (t.clone().requires_grad_(True) for t in (hidden, weight, bias))
+        with torch.no_grad():
+            ref_logps, _ = reference_logps((ref_hidden @ ref_weight.T).double(), labels)
+        want = reference_loss((h1 @ w1.T + b1).double(), labels, ref_logps.float(), loss_type, weights=weights)
+        want.backward()
+        h2, w2, b2 = (t.clone().requires_grad_(True) for t in (hidden, weight, bias))
+        loss, _ = it.fused_linear_preference_loss(
+            h2,
+            w2,
+            labels,
+            ref_hidden=ref_hidden,
+            ref_weight=ref_weight,
+            bias=b2,
+            loss_type=loss_type,
+            loss_weights=weights,
+            chunk_rows=11,
+        )
+        loss.backward()
+        assert loss.item() == pytest.approx(want.item(), rel=1e-5), loss_type
+        for a, b in ((h1, h2), (w1, w2), (b1, b2)):
+            assert (a.grad - b.grad).abs().max().item() <= 1e-4 * a.grad.abs().max().item() + 1e-7, loss_type
