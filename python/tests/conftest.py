@@ -108,3 +108,32 @@ def cli_pairs(ipo_pairs_binary, tmp_path_factory) -> list[dict]:
     subprocess.run([ipo_pairs_binary, "join", str(prefixes), str(continuations), "-o", str(pairs), "-q"], check=True)
     with open(pairs, encoding="utf-8") as f:
         return [json.loads(line) for line in f]
+
+
+def spawn_gloo(fn, world: int, *args) -> dict:
+    """Runs fn(rank, world, *args) in `world` CPU processes joined in a gloo process group, and
+    returns {rank: what fn returned}. fn must be a module-level function (it is pickled)."""
+    import socket
+
+    import torch.multiprocessing as mp
+
+    with socket.socket() as s:  # a free port for the group's rendezvous
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    results = mp.Manager().dict()
+    mp.spawn(_gloo_rank, args=(world, port, fn, args, results), nprocs=world, join=True)
+    return dict(results)
+
+
+def _gloo_rank(rank, world, port, fn, args, results):
+    import torch
+    import torch.distributed as dist
+
+    os.environ["MASTER_ADDR"] = "127.0.0.1"
+    os.environ["MASTER_PORT"] = str(port)
+    torch.set_num_threads(1)
+    dist.init_process_group("gloo", rank=rank, world_size=world)
+    try:
+        results[rank] = fn(rank, world, *args)
+    finally:
+        dist.destroy_process_group()

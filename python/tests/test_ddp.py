@@ -3,17 +3,12 @@ hold half of the pairs, ends a step with the gradients of one process holding al
 
 from __future__ import annotations
 
-import os
-import socket
-
 import pytest
 
 torch = pytest.importorskip("torch")
 pytest.importorskip("transformers")
-import torch.distributed as dist  # noqa: E402
-import torch.multiprocessing as mp  # noqa: E402
 
-from conftest import tiny_llama  # noqa: E402
+from conftest import spawn_gloo, tiny_llama  # noqa: E402
 
 PAIRS, T, V = 4, 9, 64
 
@@ -55,25 +50,12 @@ class LossModel(torch.nn.Module):
         return loss
 
 
-def worker(rank, world, port, fused, results):
-    os.environ["MASTER_ADDR"] = "127.0.0.1"
-    os.environ["MASTER_PORT"] = str(port)
-    torch.set_num_threads(1)
-    dist.init_process_group("gloo", rank=rank, world_size=world)
-    try:
-        model = torch.nn.parallel.DistributedDataParallel(LossModel(fused))
-        ids, labels, ref = batch()
-        loss = model(rows_of(rank, world, ids), rows_of(rank, world, labels), rows_of(rank, world, ref))
-        loss.backward()
-        results[rank] = (loss.item(), {n: p.grad.clone() for n, p in model.module.named_parameters()})
-    finally:
-        dist.destroy_process_group()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def worker(rank, world, fused):
+    model = torch.nn.parallel.DistributedDataParallel(LossModel(fused))
+    ids, labels, ref = batch()
+    loss = model(rows_of(rank, world, ids), rows_of(rank, world, labels), rows_of(rank, world, ref))
+    loss.backward()
+    return loss.item(), {n: p.grad.clone() for n, p in model.module.named_parameters()}
 
 
 @pytest.mark.parametrize("fused", [True, False], ids=["fused_linear", "logits_inplace"])
@@ -84,8 +66,7 @@ def test_ddp_gradients_equal_one_process_with_the_whole_batch(fused):
     ids, labels, ref = batch()
     want = whole(ids, labels, ref)
     want.backward()
-    results = mp.Manager().dict()
-    mp.spawn(worker, args=(2, free_port(), fused, results), nprocs=2, join=True)
+    results = spawn_gloo(worker, 2, fused)
     losses = [results[r][0] for r in range(2)]
     assert sum(losses) / 2 == pytest.approx(want.item(), rel=1e-6)
     scale = max(p.grad.abs().max().item() for p in whole.parameters())

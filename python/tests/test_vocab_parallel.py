@@ -3,14 +3,10 @@ per-row statistics merged through torch.distributed, gives the unsplit loss and 
 
 from __future__ import annotations
 
-import os
-import socket
-
 import pytest
 
 torch = pytest.importorskip("torch")
-import torch.distributed as dist  # noqa: E402
-import torch.multiprocessing as mp  # noqa: E402
+from conftest import spawn_gloo  # noqa: E402
 
 
 def problem():
@@ -24,28 +20,16 @@ def problem():
     return hidden, weight, labels, ref
 
 
-def worker(rank, world, port, results):
+def worker(rank, world):
     import ipo.torch as it
 
-    os.environ["MASTER_ADDR"] = "127.0.0.1"
-    os.environ["MASTER_PORT"] = str(port)
-    dist.init_process_group("gloo", rank=rank, world_size=world)
-    try:
-        hidden, weight, labels, ref = problem()
-        V = weight.shape[0]
-        start, stop = rank * V // world, (rank + 1) * V // world  # uneven shards on purpose when V % world
-        loss, d_hidden, d_shard, metrics = it.vocab_parallel_preference_loss(
-            hidden, weight[start:stop], start, labels, ref, loss_type=["sigmoid", "sft"], loss_weights=[1.0, 0.3]
-        )
-        results[rank] = (loss.item(), d_hidden, d_shard, start, stop, metrics["policy_logps"])
-    finally:
-        dist.destroy_process_group()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    hidden, weight, labels, ref = problem()
+    V = weight.shape[0]
+    start, stop = rank * V // world, (rank + 1) * V // world  # uneven shards on purpose when V % world
+    loss, d_hidden, d_shard, metrics = it.vocab_parallel_preference_loss(
+        hidden, weight[start:stop], start, labels, ref, loss_type=["sigmoid", "sft"], loss_weights=[1.0, 0.3]
+    )
+    return loss.item(), d_hidden, d_shard, start, stop, metrics["policy_logps"]
 
 
 def test_split_lm_head_gives_the_unsplit_loss_and_gradients():
@@ -58,9 +42,7 @@ def test_split_lm_head_gives_the_unsplit_loss_and_gradients():
         h, w, labels, ref, loss_type=["sigmoid", "sft"], loss_weights=[1.0, 0.3]
     )
     want.backward()
-    manager = mp.Manager()
-    results = manager.dict()
-    mp.spawn(worker, args=(2, free_port(), results), nprocs=2, join=True)
+    results = spawn_gloo(worker, 2)
     for rank in range(2):
         loss, d_hidden, d_shard, start, stop, logps = results[rank]
         assert loss == pytest.approx(want.item(), rel=1e-6)
