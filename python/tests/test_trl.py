@@ -158,7 +158,7 @@ def test_unsupported_options_fail_clearly(base_model, bpe_tokenizer):
 
 def test_training_on_the_pairs_ipo_pairs_writes(cli_pairs, base_model, bpe_tokenizer):
     """Three steps on the CLI's pairs: finite loss, lower after training than before (same
-    batch), and the step's peak memory next to stock TRL's."""
+    batch). The step's peak memory against stock TRL's is measured by benchmarks/bench_loss_step.py."""
     dataset = Dataset.from_list([{k: p[k] for k in ("prompt", "chosen", "rejected")} for p in cli_pairs[:24]])
     (ours,) = trainers((IPOTrainer,), base_model, bpe_tokenizer, dataset, learning_rate=5e-3, max_steps=3)
     batch = next(iter(ours.get_train_dataloader()))
