@@ -193,26 +193,67 @@ private:
   public:
     explicit match_sink(std::vector<cue_match>& out) noexcept : out_(out) {}
     IPO_INLINE void add(cue_match const& match, bool keep) {
-      staged_[count_] = match;
-      count_ += keep ? 1u : 0u;
+      staged_[count_] = {match.phrase, match.span.begin, match.span.end};
+      count_ += keep && match.span.end <= limit_ ? 1u : 0u;
       if (count_ == staged_.size()) [[unlikely]] {
         flush();
       }
     }
+    /// Matches that end past `limit` are dropped (the zero padding of a short text's copy).
+    void set_limit(std::size_t limit) noexcept { limit_ = limit; }
     void flush() {
-      out_.insert(out_.end(), staged_.begin(),
-                  staged_.begin() + static_cast<std::ptrdiff_t>(count_));
+      for (std::size_t k = 0; k < count_; ++k) {
+        out_.push_back(cue_match{staged_[k].phrase, {staged_[k].begin, staged_[k].end}});
+      }
       count_ = 0;
     }
 
   private:
+    // No default member initializers: the staging array is not zero-filled on every scan
+    // (6 KiB, a cost that showed on the short texts a streaming monitor scans).
+    struct staged_match {
+      std::uint32_t phrase;
+      std::size_t begin;
+      std::size_t end;
+    };
     std::vector<cue_match>& out_;
-    std::array<cue_match, 256> staged_;
+    std::array<staged_match, 256> staged_;
     std::size_t count_ = 0;
+    std::size_t limit_ = ~std::size_t{0};
   };
+
+  /// Texts up to this size are scanned from a zero-padded copy (see scan_into).
+  static constexpr std::size_t kPaddedScan = 4096;
 
   template <class Arch>
   void scan_into(Arch arch, unsigned char const* data, std::size_t n, match_sink& out) const {
+    if constexpr (!std::is_same_v<Arch, simd::scalar>) {
+      // The block loops stop `reach` bytes before the end (their loads read ahead) and leave
+      // the rest to the byte-at-a-time tail below, which is most of a short text (a streaming
+      // monitor scans a few hundred bytes at a time). A short text is scanned from a copy
+      // followed by zeros instead, so the block loops cover all of it: a zero byte is not a
+      // word byte, white space or a typographic form, so word boundaries are the same as at
+      // the end of the text, and a match that reaches into the zeros (a phrase may hold NUL
+      // bytes) is dropped.
+      constexpr std::size_t reach = 2 * xsimd::batch<std::uint8_t, Arch>::size + 8;
+      if (n > 0 && n <= kPaddedScan) {
+        alignas(64) unsigned char padded[kPaddedScan + reach + 64];
+        std::memcpy(padded, data, n);
+        std::memset(padded + n, 0, reach + 64);
+        out.set_limit(n);
+        scan_into(arch, padded, n + reach, n, out);
+        out.set_limit(~std::size_t{0});
+        return;
+      }
+    }
+    scan_into(arch, data, n, n, out);
+  }
+
+  /// The scan of data[0, n) whose matches lie in [0, text_end): bytes past text_end, if any,
+  /// are zeros that only let the block loops read ahead.
+  template <class Arch>
+  void scan_into(Arch arch, unsigned char const* data, std::size_t n, std::size_t text_end,
+                 match_sink& out) const {
     std::size_t i = 0;
     if constexpr (!std::is_same_v<Arch, simd::scalar>) {
       i = word_start_anchors_ ? scan_word_start_blocks(arch, data, n, out)
@@ -221,7 +262,7 @@ private:
       scan_automaton(data, n, out);
       return;
     }
-    for (; i < n; ++i) { // the tail, or the whole text on the scalar hash path
+    for (; i < text_end; ++i) { // the tail, or the whole text on the scalar hash path
       if (word_start_anchors_) {
         if (is_word_byte(data[i]) && (i == 0 || !is_word_byte(data[i - 1]))) {
           if (irregular_window(data, n, i)) {
