@@ -8,6 +8,7 @@
 #include "ipo/core/matrix_view.hpp"
 #include "ipo/intervention.hpp"
 #include "ipo/loss.hpp"
+#include "ipo/runtime.hpp"
 #include "ipo/simd/dispatch.hpp"
 #include "ipo/simd/simd.hpp"
 #include "ipo/text.hpp"

@@ -3,6 +3,7 @@
 #include "ipo/intervention.hpp"
 #include "ipo/loss.hpp"
 #include "ipo/loss/options.hpp"
+#include "ipo/runtime.hpp"
 #include "ipo/text.hpp"
 
 #include <doctest/doctest.h>
@@ -23,6 +24,8 @@ TEST_CASE("the aggregate headers expose every stage") {
   static_assert(ipo::Segmenter<ipo::sentence_segmenter>);
   static_assert(ipo::CueScorer<ipo::lexicon_scorer>);
   static_assert(ipo::ComplianceDetector<ipo::lexical_detector>);
+  static_assert(ipo::StreamingSegmenter<ipo::sentence_segmenter>);
+  static_assert(sizeof(ipo::stream_monitor<>) > 0 && sizeof(ipo::guard_options) > 0);
   static_assert(ipo::loss::PairwiseObjective<ipo::loss::sigmoid_loss>);
   ipo::loss::preference_loss_options const defaults;
   CHECK(defaults.ignore_index == -100); // Hugging Face's convention

@@ -89,6 +89,8 @@ public:
   /// The per-step scores of the last first_compliance() call.
   std::vector<step_score> const& last_scores() const noexcept { return scores_; }
   lexical_detector_options const& options() const noexcept { return options_; }
+  /// The scorer, and through it the lexicon, the detector decides with.
+  lexicon_scorer const& scorer() const noexcept { return scorer_; }
 
 private:
   lexicon_scorer scorer_;

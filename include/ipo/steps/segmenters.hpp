@@ -35,6 +35,23 @@ concept Segmenter = requires(S const& segmenter, std::string_view text,
   segmenter.segment(text, out);
 };
 
+/// A segmenter that a text arriving in pieces can be segmented with (runtime/monitor.hpp):
+/// - `stream_lookahead()`: every decision about a step boundary at a position more than this
+///   many bytes before the end of the text is final (more text cannot add, move or remove it);
+/// - `min_step_length()`: steps shorter than this merge into a neighbour (0: never), so a
+///   step is final only once the step after it is known to be long enough;
+/// - `is_boundary_byte(b)`: a step can only begin after a byte for which this is true;
+/// - segment() restarts cleanly at the end of a step: segmenting the text from there gives
+///   the rest of the steps.
+/// The monitor then completes step k of segment(text) when step k + 1 holds min_step_length()
+/// bytes (at least one) that end before the last stream_lookahead() bytes of the text.
+template <class S>
+concept StreamingSegmenter = Segmenter<S> && requires(S const& segmenter, unsigned char byte) {
+  { segmenter.stream_lookahead() } -> std::same_as<std::size_t>;
+  { segmenter.min_step_length() } -> std::same_as<std::size_t>;
+  { segmenter.is_boundary_byte(byte) } -> std::same_as<bool>;
+};
+
 /// Options of the sentence and marker segmenters.
 struct sentence_options {
   /// A sentence shorter than this (in bytes) merges into its neighbour (the previous one, or
@@ -49,6 +66,12 @@ struct sentence_options {
 };
 
 namespace detail {
+
+/// The bytes after which a sentence can end: . ? ! and the newline of a blank line (a backtick
+/// only changes the state of the bytes after it).
+constexpr bool is_stop_byte(unsigned char b) noexcept {
+  return b == '.' || b == '?' || b == '!' || b == '\n';
+}
 
 /// Appends `[begin, end)` trimmed, if anything is left.
 inline void push_trimmed(std::string_view text, std::size_t begin, std::size_t end,
@@ -159,25 +182,50 @@ inline std::size_t closer_length(std::string_view text, std::size_t i) noexcept 
   return 0;
 }
 
-/// Finds the next byte of a set in a text: on an xsimd architecture, a block of bytes is
-/// compared with each value of the set (up to kMaxSimdValues) and the block's bit mask is kept
-/// between calls; otherwise, and for the last partial block, a table lookup per byte.
-template <class Arch>
-class byte_finder {
+/// A set of bytes, also listed value by value for SIMD compares; built once, searched often.
+class byte_set {
 public:
   static constexpr std::size_t kMaxSimdValues = 16;
 
-  byte_finder(std::string_view text, bool const (&in_set)[256]) noexcept
-      : data_(reinterpret_cast<unsigned char const*>(text.data())), n_(text.size()),
-        in_set_(in_set) {
+  explicit byte_set(bool const (&in_set)[256]) noexcept {
     for (std::size_t b = 0; b < 256; ++b) {
-      if (in_set[b]) {
-        if (count_ == kMaxSimdValues) {
-          count_ = kMaxSimdValues + 1; // too many for the compares
-          break;
+      in_set_[b] = in_set[b];
+      if (in_set[b] && count_ <= kMaxSimdValues) {
+        if (count_ < kMaxSimdValues) {
+          values_[count_] = static_cast<std::uint8_t>(b);
         }
-        values_[count_++] = static_cast<std::uint8_t>(b);
+        ++count_; // past kMaxSimdValues: too many for the compares
       }
+    }
+  }
+  bool contains(unsigned char b) const noexcept { return in_set_[b]; }
+  bool const (&table() const noexcept)[256] { return in_set_; }
+  /// The values, when there are at most kMaxSimdValues of them (else simd_count() is larger).
+  std::size_t simd_count() const noexcept { return count_; }
+  std::uint8_t value(std::size_t k) const noexcept { return values_[k]; }
+
+private:
+  bool in_set_[256] = {};
+  std::uint8_t values_[kMaxSimdValues] = {};
+  std::size_t count_ = 0;
+};
+
+/// Finds the next byte of a set in a text: on an xsimd architecture, a block of bytes is
+/// compared with each value of the set (up to byte_set::kMaxSimdValues) and the block's bit
+/// mask is kept between calls; otherwise, and for the last partial block, a table lookup per
+/// byte.
+template <class Arch>
+class byte_finder {
+public:
+  static constexpr std::size_t kMaxSimdValues = byte_set::kMaxSimdValues;
+
+  byte_finder(std::string_view text, byte_set const& set) noexcept
+      : data_(reinterpret_cast<unsigned char const*>(text.data())), n_(text.size()),
+        in_set_(set.table()), count_(set.simd_count()) {
+    // The values are copied (16 bytes): held in the finder, the compiler keeps them in
+    // registers across the block loop, which it does not through a reference.
+    for (std::size_t k = 0; k < std::min(count_, kMaxSimdValues); ++k) {
+      values_[k] = set.value(k);
     }
   }
 
@@ -224,24 +272,43 @@ private:
   std::uint64_t mask_ = 0;
 };
 
+/// What the sentence splitter looks for, built once per segmenter: the bytes that can change
+/// its state (". ? ! newline backtick" and the markers' first bytes), and the markers' first
+/// bytes alone.
+struct sentence_plan {
+  explicit sentence_plan(std::vector<std::string> const& markers)
+      : interesting(interesting_table(markers)) {
+    for (auto const& marker : markers) {
+      marker_first[static_cast<unsigned char>(marker[0])] = true;
+    }
+  }
+  byte_set interesting;
+  bool marker_first[256] = {};
+
+private:
+  static byte_set interesting_table(std::vector<std::string> const& markers) {
+    bool table[256] = {};
+    for (unsigned char b : std::string_view(".?!\n`")) {
+      table[b] = true;
+    }
+    for (auto const& marker : markers) {
+      table[static_cast<unsigned char>(marker[0])] = true;
+    }
+    return byte_set(table);
+  }
+};
+
 /// The sentence splitter behind sentence_segmenter and marker_segmenter; `markers` may be
-/// empty. Writes untrimmed-then-trimmed spans, before the short-fragment merge.
+/// empty (non-empty markers only) and `plan` is sentence_plan(markers). Writes
+/// untrimmed-then-trimmed spans, before the short-fragment merge.
 template <class Arch>
 void split_sentences(Arch, std::string_view text, abbreviation_set const& abbreviations,
-                     std::vector<std::string> const& markers, std::vector<byte_span>& out) {
+                     std::vector<std::string> const& markers, sentence_plan const& plan,
+                     std::vector<byte_span>& out) {
   std::size_t const n = text.size();
-  // Bytes that can change the state; everything else is skipped by byte_finder.
-  bool interesting[256] = {};
-  for (unsigned char b : std::string_view(".?!\n`")) {
-    interesting[b] = true;
-  }
-  bool marker_first[256] = {}; // bytes that start some marker
-  for (auto const& marker : markers) {
-    interesting[static_cast<unsigned char>(marker[0])] = true;
-    marker_first[static_cast<unsigned char>(marker[0])] = true;
-  }
-  byte_finder<Arch> finder(text, interesting);
-  std::size_t start = 0; // where the current sentence began (untrimmed)
+  bool const(&marker_first)[256] = plan.marker_first;
+  byte_finder<Arch> finder(text, plan.interesting); // skips the bytes that change nothing
+  std::size_t start = 0;                            // where the current sentence began (untrimmed)
   bool in_fence = false, in_code = false;
   std::size_t i = 0;
   while (i < n) {
@@ -319,11 +386,19 @@ void split_sentences(Arch, std::string_view text, abbreviation_set const& abbrev
   push_trimmed(text, start, n, out);
 }
 
+/// split_sentences() with a plan built for this call (tests; segmenters keep theirs).
+template <class Arch>
+void split_sentences(Arch arch, std::string_view text, abbreviation_set const& abbreviations,
+                     std::vector<std::string> const& markers, std::vector<byte_span>& out) {
+  split_sentences(arch, text, abbreviations, markers, sentence_plan(markers), out);
+}
+
 /// split_sentences() on the best architecture available.
 inline void split_sentences(std::string_view text, abbreviation_set const& abbreviations,
-                            std::vector<std::string> const& markers, std::vector<byte_span>& out) {
+                            std::vector<std::string> const& markers, sentence_plan const& plan,
+                            std::vector<byte_span>& out) {
   simd::dispatch<simd::compiled_archs>(
-      [&](auto arch) { split_sentences(arch, text, abbreviations, markers, out); });
+      [&](auto arch) { split_sentences(arch, text, abbreviations, markers, plan, out); });
 }
 
 /// Merges spans shorter than `min_length` into their previous neighbour (or the next one for
@@ -354,23 +429,33 @@ class sentence_segmenter {
 public:
   sentence_segmenter() : sentence_segmenter(sentence_options{}) {}
   explicit sentence_segmenter(sentence_options options)
-      : options_(std::move(options)), abbreviations_(options_.abbreviations) {}
+      : options_(std::move(options)), abbreviations_(options_.abbreviations), plan_(no_markers_) {}
   void segment(std::string_view text, std::vector<byte_span>& out) const {
     out.clear();
-    detail::split_sentences(text, abbreviations_, no_markers_, out);
+    detail::split_sentences(text, abbreviations_, no_markers_, plan_, out);
     detail::merge_short(out, options_.min_length);
   }
+  /// 3 bytes decide every boundary (a "```" fence is the longest look-ahead; a closing quote
+  /// after a stop is decided by the byte after it).
+  std::size_t stream_lookahead() const noexcept { return 3; }
+  std::size_t min_step_length() const noexcept { return options_.min_length; }
+  bool is_boundary_byte(unsigned char b) const noexcept { return detail::is_stop_byte(b); }
   sentence_options const& options() const noexcept { return options_; }
 
 private:
   sentence_options options_;
   detail::abbreviation_set abbreviations_;
   std::vector<std::string> no_markers_;
+  detail::sentence_plan plan_;
 };
 
 /// Paragraphs: blocks separated by blank lines (a line of only spaces, tabs or CR counts).
 class paragraph_segmenter {
 public:
+  /// A blank line is decided once the next paragraph has begun; paragraphs never merge.
+  std::size_t stream_lookahead() const noexcept { return 0; }
+  std::size_t min_step_length() const noexcept { return 0; }
+  bool is_boundary_byte(unsigned char b) const noexcept { return b == '\n'; }
   void segment(std::string_view text, std::vector<byte_span>& out) const {
     out.clear();
     std::size_t start = 0;
@@ -398,24 +483,48 @@ class marker_segmenter {
 public:
   marker_segmenter() : marker_segmenter(default_reasoning_markers()) {}
   explicit marker_segmenter(std::vector<std::string> markers, sentence_options options = {})
-      : markers_(std::move(markers)), options_(std::move(options)),
-        abbreviations_(options_.abbreviations) {
-    std::erase_if(markers_, [](std::string const& m) { return m.empty(); });
-  }
+      : markers_(without_empty(std::move(markers))), options_(std::move(options)),
+        abbreviations_(options_.abbreviations), plan_(markers_) {}
   void segment(std::string_view text, std::vector<byte_span>& out) const {
     out.clear();
-    detail::split_sentences(text, abbreviations_, markers_, out);
+    detail::split_sentences(text, abbreviations_, markers_, plan_, out);
     detail::merge_short(out, options_.min_length);
+  }
+  /// As sentence_segmenter, with a marker's bytes and the one after it as look-ahead.
+  std::size_t stream_lookahead() const noexcept {
+    std::size_t lookahead = 3;
+    for (auto const& marker : markers_) {
+      lookahead = std::max(lookahead, marker.size() + 1);
+    }
+    return lookahead;
+  }
+  std::size_t min_step_length() const noexcept { return options_.min_length; }
+  bool is_boundary_byte(unsigned char b) const noexcept {
+    if (detail::is_stop_byte(b)) {
+      return true;
+    }
+    for (auto const& marker : markers_) {
+      if (static_cast<unsigned char>(marker[0]) == b) {
+        return true;
+      }
+    }
+    return false;
   }
   std::vector<std::string> const& markers() const noexcept { return markers_; }
 
 private:
+  static std::vector<std::string> without_empty(std::vector<std::string> markers) {
+    std::erase_if(markers, [](std::string const& m) { return m.empty(); });
+    return markers;
+  }
+
   std::vector<std::string> markers_;
   sentence_options options_;
   detail::abbreviation_set abbreviations_;
+  detail::sentence_plan plan_;
 };
 
-static_assert(Segmenter<sentence_segmenter> && Segmenter<paragraph_segmenter> &&
-              Segmenter<marker_segmenter>);
+static_assert(StreamingSegmenter<sentence_segmenter> && StreamingSegmenter<paragraph_segmenter> &&
+              StreamingSegmenter<marker_segmenter>);
 
 } // namespace ipo

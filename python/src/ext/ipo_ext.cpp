@@ -7,6 +7,7 @@
 // and RuntimeError (ipo::runtime_error), with the library's message.
 #include <ipo/intervention.hpp>
 #include <ipo/loss.hpp>
+#include <ipo/runtime.hpp>
 #include <ipo/text.hpp>
 
 #include <nanobind/nanobind.h>
@@ -70,7 +71,8 @@ bool want_chars(std::string_view offsets) {
   if (offsets == "byte") {
     return false;
   }
-  throw nb::value_error(("offsets = \"" + std::string(offsets) + "\": expected \"char\" or \"byte\"").c_str());
+  throw nb::value_error(
+      ("offsets = \"" + std::string(offsets) + "\": expected \"char\" or \"byte\"").c_str());
 }
 
 using spans = std::vector<std::pair<std::size_t, std::size_t>>;
@@ -107,7 +109,8 @@ segment_mode parse_mode(std::string_view mode) {
     return segment_mode::markers;
   }
   throw nb::value_error(
-      ("mode = \"" + std::string(mode) + "\": expected \"sentence\", \"paragraph\" or \"markers\"").c_str());
+      ("mode = \"" + std::string(mode) + "\": expected \"sentence\", \"paragraph\" or \"markers\"")
+          .c_str());
 }
 
 struct segmenters {
@@ -188,6 +191,8 @@ public:
             s.count(ipo::cue_kind::trigger) + s.count(ipo::cue_kind::refusal) > 0};
   }
   std::string const& kind() const noexcept { return kind_; }
+  /// The lexical detector, when this is one (a monitor decides it from its own scores).
+  ipo::lexical_detector const* lexical() const noexcept { return lexical_ ? &*lexical_ : nullptr; }
 
 private:
   std::string kind_;
@@ -214,12 +219,13 @@ template <class T>
 ipo::matrix_view<T> as_matrix(nb::ndarray<>& a, char const* name) {
   require_cpu(a, name);
   if (a.ndim() != 2) {
-    throw nb::value_error((std::string(name) + " must be 2-D, got " + std::to_string(a.ndim()) +
-                           " dimensions")
-                              .c_str());
+    throw nb::value_error(
+        (std::string(name) + " must be 2-D, got " + std::to_string(a.ndim()) + " dimensions")
+            .c_str());
   }
   if (a.shape(1) > 1 && a.stride(1) != 1) {
-    throw nb::value_error((std::string(name) + " must be contiguous along its last dimension").c_str());
+    throw nb::value_error(
+        (std::string(name) + " must be contiguous along its last dimension").c_str());
   }
   std::size_t const stride = a.shape(0) > 1 ? static_cast<std::size_t>(a.stride(0)) : a.shape(1);
   return ipo::matrix_view<T>(static_cast<T*>(a.data()), a.shape(0), a.shape(1), stride);
@@ -263,11 +269,12 @@ loss_setup parse_loss_setup(nb::dict const& o) {
   if (layout == "interleaved") {
     opt.layout = L::pair_layout::interleaved;
   } else if (layout != "concatenated") {
-    throw nb::value_error(("layout = \"" + layout + "\": expected \"concatenated\" or \"interleaved\"").c_str());
+    throw nb::value_error(
+        ("layout = \"" + layout + "\": expected \"concatenated\" or \"interleaved\"").c_str());
   }
   opt.reference_free = get<bool>(o, "reference_free", false);
   opt.empty_pairs = get<bool>(o, "skip_empty_pairs", false) ? L::empty_pair_policy::skip
-                                                              : L::empty_pair_policy::error;
+                                                            : L::empty_pair_policy::error;
   opt.threads = get<unsigned>(o, "threads", 0u);
   opt.ld_alpha = get<double>(o, "ld_alpha", 1.0);
   L::loss_parameters p;
@@ -299,9 +306,10 @@ loss_setup parse_loss_setup(nb::dict const& o) {
     s.objective = L::weighted_objectives({{L::loss_type::sigmoid, 0.0}}, p); // only "sft"
   }
   opt.nll_weight = spec.sft_weight + get<double>(o, "nll_weight", 0.0);
-  opt.nll = spec.sft_weight > 0 || get<std::string>(o, "nll_reduction", "batch_tokens") == "batch_tokens"
-                ? L::nll_reduction::batch_tokens
-                : L::nll_reduction::pair_mean;
+  opt.nll =
+      spec.sft_weight > 0 || get<std::string>(o, "nll_reduction", "batch_tokens") == "batch_tokens"
+          ? L::nll_reduction::batch_tokens
+          : L::nll_reduction::pair_mean;
   return s;
 }
 
@@ -341,13 +349,17 @@ void run_preference_loss(nb::ndarray<>& logits, nb::ndarray<>& labels,
   }
   nb::gil_scoped_release release;
   if (is_dtype(labels, kInt, 64)) {
-    ipo::loss::preference_loss(ipo::matrix_view<T const>(view),
-                               std::span<std::int64_t const>(static_cast<std::int64_t const*>(labels.data()), labels.shape(0)),
-                               reference, setup.objective, setup.options, out, grad);
+    ipo::loss::preference_loss(
+        ipo::matrix_view<T const>(view),
+        std::span<std::int64_t const>(static_cast<std::int64_t const*>(labels.data()),
+                                      labels.shape(0)),
+        reference, setup.objective, setup.options, out, grad);
   } else if (is_dtype(labels, kInt, 32)) {
-    ipo::loss::preference_loss(ipo::matrix_view<T const>(view),
-                               std::span<std::int32_t const>(static_cast<std::int32_t const*>(labels.data()), labels.shape(0)),
-                               reference, setup.objective, setup.options, out, grad);
+    ipo::loss::preference_loss(
+        ipo::matrix_view<T const>(view),
+        std::span<std::int32_t const>(static_cast<std::int32_t const*>(labels.data()),
+                                      labels.shape(0)),
+        reference, setup.objective, setup.options, out, grad);
   } else {
     nb::gil_scoped_acquire acquire;
     throw nb::value_error("labels must be int64 or int32");
@@ -399,14 +411,143 @@ nb::dict pair_dict(ipo::preference_pair const& p) {
 ipo::intervention_strategy parse_strategy(std::string const& name) {
   auto const s = ipo::parse_strategy(name);
   if (!s) {
-    throw nb::value_error(("strategy = \"" + name +
-                           "\": expected substitute, truncate_and_trigger, harmful_prefix or backtrack")
-                              .c_str());
+    throw nb::value_error(
+        ("strategy = \"" + name +
+         "\": expected substitute, truncate_and_trigger, harmful_prefix or backtrack")
+            .c_str());
   }
   return *s;
 }
 
 } // namespace
+
+// ------------------------------------------------------------------------------------ runtime
+
+/// stream_monitor over one of the three segmenters, with the lexical detector (decided from
+/// the streamed scores) or a Detector (asked on the completed steps).
+class py_monitor {
+public:
+  py_monitor(std::optional<py_detector> detector, std::string const& mode, bool expect_open_tag)
+      : mode_(mode) {
+    ipo::monitor_options options;
+    options.expect_open_tag = expect_open_tag;
+    segment_mode const m = parse_mode(mode);
+    auto make = [&](auto segmenter) {
+      using S = decltype(segmenter);
+      if (detector && detector->lexical()) {
+        monitor_.template emplace<ipo::stream_monitor<S>>(*detector->lexical(), segmenter, options);
+      } else if (detector) {
+        monitor_.template emplace<ipo::stream_monitor<S, py_detector>>(
+            *detector, ipo::default_lexicon(), segmenter, options);
+      } else {
+        monitor_.template emplace<ipo::stream_monitor<S>>(
+            ipo::lexical_detector(ipo::default_lexicon()), segmenter, options);
+      }
+    };
+    if (m == segment_mode::paragraph) {
+      make(ipo::paragraph_segmenter{});
+    } else if (m == segment_mode::markers) {
+      make(ipo::marker_segmenter{});
+    } else {
+      make(ipo::sentence_segmenter{});
+    }
+  }
+
+  template <class F>
+  decltype(auto) visit(F&& f) {
+    return std::visit(std::forward<F>(f), monitor_);
+  }
+
+  nb::list events_of(std::vector<ipo::monitor_event> const& events) {
+    return visit([&](auto& monitor) {
+      nb::list out;
+      std::string_view const reasoning = monitor.reasoning();
+      for (ipo::monitor_event const& e : events) {
+        nb::dict d;
+        switch (e.kind) {
+        case ipo::monitor_event_kind::step:
+          d["kind"] = "step";
+          break;
+        case ipo::monitor_event_kind::first_compliance:
+          d["kind"] = "first_compliance";
+          break;
+        case ipo::monitor_event_kind::reasoning_end:
+          d["kind"] = "reasoning_end";
+          break;
+        }
+        d["step"] = e.step;
+        if (e.kind != ipo::monitor_event_kind::reasoning_end) {
+          d["span"] = std::make_pair(e.span.begin, e.span.end);
+          d["text"] = std::string(e.span.of(reasoning));
+          d["compliance"] = e.score[ipo::cue_kind::compliance];
+          d["trigger"] = e.score[ipo::cue_kind::trigger];
+          d["refusal"] = e.score[ipo::cue_kind::refusal];
+        }
+        out.append(d);
+      }
+      return out;
+    });
+  }
+
+  std::string const& mode() const noexcept { return mode_; }
+
+  using variant = std::variant<ipo::stream_monitor<ipo::sentence_segmenter>,
+                               ipo::stream_monitor<ipo::marker_segmenter>,
+                               ipo::stream_monitor<ipo::paragraph_segmenter>,
+                               ipo::stream_monitor<ipo::sentence_segmenter, py_detector>,
+                               ipo::stream_monitor<ipo::marker_segmenter, py_detector>,
+                               ipo::stream_monitor<ipo::paragraph_segmenter, py_detector>>;
+
+private:
+  std::string mode_;
+  variant monitor_;
+};
+
+/// A Python object with start(text) and next() -> str | bytes | None, as a StreamingGenerator.
+struct py_stream_generator {
+  nb::object target;
+  std::string piece;
+  void start(std::string_view text) {
+    nb::gil_scoped_acquire acquire;
+    target.attr("start")(nb::str(text.data(), text.size()));
+  }
+  std::optional<std::string_view> next() {
+    nb::gil_scoped_acquire acquire;
+    nb::object const out = target.attr("next")();
+    if (out.is_none()) {
+      return std::nullopt;
+    }
+    if (nb::isinstance<nb::bytes>(out)) {
+      nb::bytes const b = nb::cast<nb::bytes>(out);
+      piece.assign(b.c_str(), b.size());
+    } else {
+      piece = nb::cast<std::string>(out);
+    }
+    return std::string_view(piece);
+  }
+};
+
+ipo::trigger_selection parse_selection(std::string const& name) {
+  if (name == "round-robin" || name == "round_robin") {
+    return ipo::trigger_selection::round_robin;
+  }
+  if (name == "random") {
+    return ipo::trigger_selection::random;
+  }
+  if (name == "all") {
+    return ipo::trigger_selection::all;
+  }
+  throw nb::value_error(
+      ("selection = \"" + name + "\": expected \"all\", \"round-robin\" or \"random\"").c_str());
+}
+
+std::string piece_bytes(nb::handle piece) {
+  if (nb::isinstance<nb::bytes>(piece)) {
+    nb::bytes const b = nb::borrow<nb::bytes>(piece);
+    return std::string(b.c_str(), b.size());
+  }
+  return nb::cast<std::string>(piece);
+}
 
 NB_MODULE(_ipo, m) {
   m.doc() = "ipo: Intervened Preference Optimization (C++ core)";
@@ -427,9 +568,10 @@ NB_MODULE(_ipo, m) {
         auto to_output = [&](std::size_t byte) {
           return chars ? to_char_offsets(completion, {byte})[0] : byte;
         };
-        std::size_t const sorted[6] = {to_output(parts.preamble.begin),  to_output(parts.preamble.end),
-                                       to_output(parts.reasoning.begin), to_output(parts.reasoning.end),
-                                       to_output(parts.response.begin),  to_output(parts.response.end)};
+        std::size_t const sorted[6] = {
+            to_output(parts.preamble.begin),  to_output(parts.preamble.end),
+            to_output(parts.reasoning.begin), to_output(parts.reasoning.end),
+            to_output(parts.response.begin),  to_output(parts.response.end)};
         nb::dict d;
         d["reasoning"] = std::string(parts.reasoning.of(completion));
         d["response"] = std::string(parts.response.of(completion));
@@ -485,7 +627,8 @@ NB_MODULE(_ipo, m) {
           [](std::string_view text, std::string_view source) {
             return ipo::parse_lexicon_tsv(text, source);
           },
-          "text"_a, "source"_a = "lexicon", "KIND<tab>WEIGHT<tab>PHRASE[<tab>word|substring] lines.")
+          "text"_a, "source"_a = "lexicon",
+          "KIND<tab>WEIGHT<tab>PHRASE[<tab>word|substring] lines.")
       .def("__len__", &ipo::lexicon::size)
       .def_prop_ro("entries", [](ipo::lexicon const& lex) {
         std::vector<std::tuple<std::string, std::string, float, bool>> out;
@@ -561,8 +704,9 @@ NB_MODULE(_ipo, m) {
           "reasonings"_a, "requests"_a = nb::none(),
           "first_compliance() over a list; the GIL is released.");
 
-  m.def("default_triggers", [] { return ipo::default_trigger_bank().triggers(); },
-        "The built-in safety-trigger sentences.");
+  m.def(
+      "default_triggers", [] { return ipo::default_trigger_bank().triggers(); },
+      "The built-in safety-trigger sentences.");
 
   m.def(
       "make_intervention",
@@ -596,9 +740,9 @@ NB_MODULE(_ipo, m) {
         std::vector<std::size_t> const bytes = ipo::char_to_byte_offsets(text);
         auto byte_of = [&](std::size_t c, char const* name) {
           if (c >= bytes.size()) {
-            throw nb::value_error((std::string(name) + " = " + std::to_string(c) +
-                                   " is past the end of the text")
-                                      .c_str());
+            throw nb::value_error(
+                (std::string(name) + " = " + std::to_string(c) + " is past the end of the text")
+                    .c_str());
           }
           return bytes[c];
         };
@@ -607,11 +751,10 @@ NB_MODULE(_ipo, m) {
           spans_bytes.push_back({byte_of(b, "offset begin"), byte_of(e, "offset end")});
         }
         std::vector<std::int64_t> labels;
-        ipo::pair_labels<std::int64_t>(token_ids, spans_bytes, byte_of(divergence, "divergence"),
-                                       labels,
-                                       scored_end ? byte_of(*scored_end, "scored_end")
-                                                  : static_cast<std::size_t>(-1),
-                                       ignore_index);
+        ipo::pair_labels<std::int64_t>(
+            token_ids, spans_bytes, byte_of(divergence, "divergence"), labels,
+            scored_end ? byte_of(*scored_end, "scored_end") : static_cast<std::size_t>(-1),
+            ignore_index);
         return labels;
       },
       "token_ids"_a, "offsets"_a, "text"_a, "divergence"_a, "scored_end"_a = nb::none(),
@@ -654,18 +797,9 @@ NB_MODULE(_ipo, m) {
         options.rounds = rounds;
         options.seed = seed;
         options.strategy = parse_strategy(strategy);
-        options.ending = include_response ? ipo::pair_ending::response : ipo::pair_ending::reasoning;
-        if (selection == "all") {
-          options.selection = ipo::trigger_selection::all;
-        } else if (selection == "round-robin") {
-          options.selection = ipo::trigger_selection::round_robin;
-        } else if (selection == "random") {
-          options.selection = ipo::trigger_selection::random;
-        } else {
-          throw nb::value_error(("selection = \"" + selection +
-                                 "\": expected \"all\", \"round-robin\" or \"random\"")
-                                    .c_str());
-        }
+        options.ending =
+            include_response ? ipo::pair_ending::response : ipo::pair_ending::reasoning;
+        options.selection = parse_selection(selection);
         py_detector const fallback("patterns", std::nullopt, 1.0f, "ignore", std::nullopt);
         py_detector const& d = detector ? *detector : fallback;
         python_generator generator{std::move(generate)};
@@ -757,8 +891,10 @@ NB_MODULE(_ipo, m) {
           }
           need_f32(*ref_hidden, "ref_hidden");
           need_f32(*ref_weight, "ref_weight");
-          reference.hidden = ipo::matrix_view<float const>(as_matrix<float>(*ref_hidden, "ref_hidden"));
-          reference.weight = ipo::matrix_view<float const>(as_matrix<float>(*ref_weight, "ref_weight"));
+          reference.hidden =
+              ipo::matrix_view<float const>(as_matrix<float>(*ref_hidden, "ref_hidden"));
+          reference.weight =
+              ipo::matrix_view<float const>(as_matrix<float>(*ref_weight, "ref_weight"));
           if (ref_bias) {
             need_f32(*ref_bias, "ref_bias");
             reference.bias = as_vector<float>(*ref_bias, "ref_bias");
@@ -827,6 +963,138 @@ NB_MODULE(_ipo, m) {
       "policy_logps"_a, "token_counts"_a, "ref_logps"_a.none(), "options"_a,
       "The objective from per-sequence log-probabilities: the loss, the metrics, and "
       "d(loss)/d(log pi) of every sequence (sequence_scales).");
+
+  nb::class_<py_monitor>(
+      m, "Monitor",
+      "Follows reasoning while it is decoded (ipo::stream_monitor): feed() it the "
+      "decoded text in pieces of any size; it returns the events it completed.")
+      .def(nb::init<std::optional<py_detector>, std::string const&, bool>(),
+           "detector"_a = nb::none(), "mode"_a = "sentence", "expect_open_tag"_a = false)
+      .def(
+          "feed",
+          [](py_monitor& self, nb::handle piece) {
+            std::string const bytes = piece_bytes(piece);
+            std::vector<ipo::monitor_event> events;
+            self.visit([&](auto& monitor) { monitor.feed(bytes, events); });
+            return self.events_of(events);
+          },
+          "piece"_a, "Feeds decoded text (str, or bytes that may split a UTF-8 sequence).")
+      .def(
+          "finish",
+          [](py_monitor& self) {
+            std::vector<ipo::monitor_event> events;
+            self.visit([&](auto& monitor) { monitor.finish(events); });
+            return self.events_of(events);
+          },
+          "The end of the stream: the last steps and the reasoning_end event.")
+      .def("reset", [](py_monitor& self) { self.visit([](auto& monitor) { monitor.reset(); }); })
+      .def(
+          "restart",
+          [](py_monitor& self, std::string const& reasoning, std::size_t reasoning_offset,
+             std::size_t judged_from) {
+            std::vector<ipo::monitor_event> events;
+            self.visit([&](auto& monitor) {
+              monitor.restart(reasoning, reasoning_offset, judged_from, events);
+            });
+            return self.events_of(events);
+          },
+          "reasoning"_a, "reasoning_offset"_a, "judged_from"_a,
+          "Starts again inside the reasoning from `reasoning` (a rollback's kept text and trigger) "
+          "at "
+          "stream byte `reasoning_offset`; steps beginning before byte `judged_from` are not "
+          "judged.")
+      .def(
+          "intervene",
+          [](py_monitor& self, std::string const& trigger, std::size_t trigger_id) {
+            return self.visit([&](auto& monitor) {
+              if (!monitor.first_compliance()) {
+                throw nb::value_error("intervene(): no first compliance step yet");
+              }
+              ipo::intervention const cut = ipo::make_intervention(
+                  ipo::intervention_strategy::substitute, monitor.reasoning(), monitor.steps(),
+                  *monitor.first_compliance(), trigger, trigger_id);
+              nb::dict d;
+              d["step"] = cut.step;
+              d["prefix"] = cut.prefix;
+              d["kept_bytes"] = cut.kept_bytes;
+              d["offset"] = monitor.reasoning_offset() + cut.kept_bytes;
+              return d;
+            });
+          },
+          "trigger"_a, "trigger_id"_a = 0,
+          "The substitution at the first compliance step: `prefix` (the reasoning to continue "
+          "from), "
+          "`offset` (stream byte where the removed text begins).")
+      .def_prop_ro("mode", &py_monitor::mode)
+      .def_prop_ro("reasoning",
+                   [](py_monitor& self) {
+                     return self.visit(
+                         [](auto& monitor) { return std::string(monitor.reasoning()); });
+                   })
+      .def_prop_ro("reasoning_offset",
+                   [](py_monitor& self) {
+                     return self.visit([](auto& monitor) { return monitor.reasoning_offset(); });
+                   })
+      .def_prop_ro("steps",
+                   [](py_monitor& self) {
+                     return self.visit([](auto& monitor) {
+                       std::vector<std::pair<std::size_t, std::size_t>> out;
+                       for (ipo::byte_span const s : monitor.steps()) {
+                         out.emplace_back(s.begin, s.end);
+                       }
+                       return out;
+                     });
+                   })
+      .def_prop_ro("first_compliance",
+                   [](py_monitor& self) {
+                     return self.visit([](auto& monitor) { return monitor.first_compliance(); });
+                   })
+      .def_prop_ro("reasoning_ended",
+                   [](py_monitor& self) {
+                     return self.visit([](auto& monitor) { return monitor.reasoning_ended(); });
+                   })
+      .def_prop_ro("closed", [](py_monitor& self) {
+        return self.visit([](auto& monitor) { return monitor.closed(); });
+      });
+
+  m.def(
+      "guard",
+      [](nb::object generator, std::string const& prompt, py_monitor& monitor,
+         std::optional<std::vector<std::string>> triggers, std::size_t max_interventions,
+         std::string const& selection, std::uint64_t seed) {
+        ipo::trigger_bank const bank =
+            triggers ? ipo::trigger_bank(*triggers) : ipo::default_trigger_bank();
+        ipo::guard_options options;
+        options.max_interventions = max_interventions;
+        options.selection = parse_selection(selection);
+        options.seed = seed;
+        py_stream_generator adapter{std::move(generator), {}};
+        ipo::guard_result result;
+        {
+          nb::gil_scoped_release release;
+          result = monitor.visit(
+              [&](auto& mon) { return ipo::guard(adapter, prompt, mon, bank, options); });
+        }
+        nb::dict d;
+        d["completion"] = result.completion;
+        nb::list interventions;
+        for (ipo::guard_intervention const& i : result.interventions) {
+          nb::dict x;
+          x["step"] = i.step;
+          x["offset"] = i.offset;
+          x["removed"] = i.removed;
+          x["trigger_id"] = i.trigger_id;
+          interventions.append(x);
+        }
+        d["interventions"] = interventions;
+        d["reasoning_ended"] = result.reasoning_ended;
+        d["first_compliance"] = result.first_compliance;
+        return d;
+      },
+      "generator"_a, "prompt"_a, "monitor"_a, "triggers"_a = nb::none(), "max_interventions"_a = 2,
+      "selection"_a = "round-robin", "seed"_a = 0,
+      "Guarded decoding (ipo::guard): `generator` has start(text) and next() -> str | bytes | "
+      "None.");
 
   m.def(
       "partial_row_stats",

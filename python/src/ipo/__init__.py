@@ -10,6 +10,11 @@ The text side works without PyTorch:
 - :func:`to_dpo_record`, :func:`pair_labels`: what TRL's DPOTrainer reads, and Hugging Face
   labels from a tokenizer's offsets.
 
+Runtime (while a model decodes): :class:`Monitor` follows the reasoning fed in pieces and
+reports its steps and first compliance step exactly as the batch path would; :func:`guard` rolls
+back and substitutes a safety trigger during decoding around any ``start(text)`` / ``next()``
+generator; ``ipo.transformers`` does the same inside ``model.generate``.
+
 ``ipo.torch`` holds the PyTorch ops (``preference_loss``, ``fused_linear_preference_loss``);
 ``ipo.trl`` the TRL integration (``IPOTrainer``).
 """
@@ -19,16 +24,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from . import _ipo
-from ._ipo import Detector, Lexicon
+from ._ipo import Detector, Lexicon, Monitor
 
 __version__ = _ipo.__version__
 
 __all__ = [
     "Detector",
     "Lexicon",
+    "Monitor",
     "__version__",
     "build_pairs",
     "default_triggers",
+    "guard",
     "make_intervention",
     "pair_labels",
     "segment",
@@ -170,3 +177,30 @@ def pair_labels(
     after ``scored_end`` are not scored either.
     """
     return _ipo.pair_labels(list(token_ids), [tuple(o) for o in offsets], text, divergence, scored_end, ignore_index)
+
+
+def guard(
+    generator,
+    prompt: str,
+    monitor: Monitor | None = None,
+    triggers: Sequence[str] | None = None,
+    max_interventions: int = 2,
+    selection: str = "round-robin",
+    seed: int = 0,
+) -> dict:
+    """Guarded decoding: ``generator`` has ``start(text)`` (begin a continuation of ``text``, the
+    prompt and the completion so far) and ``next()`` (the next piece as ``str`` or ``bytes``, or
+    None at the end). At the first compliance step the completion is rolled back to the start of
+    that step, a trigger is put in its place and the generator restarts; up to
+    ``max_interventions`` times. Returns ``completion``, ``interventions`` (``step``, ``offset``
+    in bytes, ``removed``, ``trigger_id``), ``reasoning_ended`` and ``first_compliance``.
+    """
+    return _ipo.guard(
+        generator,
+        prompt,
+        monitor if monitor is not None else Monitor(),
+        None if triggers is None else list(triggers),
+        max_interventions,
+        selection,
+        seed,
+    )
