@@ -2,21 +2,25 @@
 
 Build from the repository root:  conan create conan/ --build=missing
 """
+
 import os
 import re
 
-from conan import ConanFile
 from conan.tools.build import check_min_cppstd
 from conan.tools.cmake import CMake, CMakeDeps, CMakeToolchain, cmake_layout
 from conan.tools.files import copy, load
+
+from conan import ConanFile
 
 required_conan_version = ">=2.0"
 
 
 class IpoConan(ConanFile):
     name = "ipo"
-    description = ("Intervened Preference Optimization: step segmentation, cue scoring, corrective "
-                   "intervention and fused DPO-family preference-loss kernels")
+    description = (
+        "Intervened Preference Optimization: step segmentation, cue scoring, corrective "
+        "intervention and fused DPO-family preference-loss kernels"
+    )
     license = "Apache-2.0"
     url = "https://github.com/ipo-project/ipo"
     homepage = "https://github.com/ipo-project/ipo"

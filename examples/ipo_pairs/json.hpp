@@ -4,7 +4,7 @@
 // bytes around the fault.
 #pragma once
 
-#include <ipo/core/utf8.hpp>
+#include <ipo/trace/utf8.hpp>
 
 #include <cmath>
 #include <cstddef>

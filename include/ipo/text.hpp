@@ -3,7 +3,7 @@
 
 #include "ipo/core/ascii.hpp"
 #include "ipo/core/byte_span.hpp"
-#include "ipo/core/utf8.hpp"
+#include "ipo/trace/utf8.hpp"
 #include "ipo/cues/cue_patterns.hpp"
 #include "ipo/cues/default_lexicon.hpp"
 #include "ipo/cues/lexicon.hpp"

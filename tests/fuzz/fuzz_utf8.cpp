@@ -1,5 +1,5 @@
 // libFuzzer target: the validator agrees on every SIMD path, and replacement yields valid text.
-#include <ipo/core/utf8.hpp>
+#include <ipo/trace/utf8.hpp>
 
 #include <cstdint>
 #include <cstdlib>

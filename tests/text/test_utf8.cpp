@@ -1,4 +1,4 @@
-#include "ipo/core/utf8.hpp"
+#include "ipo/trace/utf8.hpp"
 
 #include <doctest/doctest.h>
 

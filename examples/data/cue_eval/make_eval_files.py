@@ -11,6 +11,7 @@ label is unsafe, safe or benign; first_compliance is the exact text of the first
 sentence of an unsafe trace (null otherwise), which `ipo-pairs eval` finds in the reasoning.
 Deterministic: running it again writes the same bytes.
 """
+
 import json
 import os
 import sys
@@ -43,9 +44,12 @@ def records(module, part):
 def main():
     import dev_set
     import test_set
+
     for part, module in (("dev", dev_set), ("test", test_set)):
-        with open(os.path.join(HERE, f"{part}_traces.jsonl"), "w", encoding="utf-8") as traces, \
-             open(os.path.join(HERE, f"{part}_labels.jsonl"), "w", encoding="utf-8") as labels:
+        with (
+            open(os.path.join(HERE, f"{part}_traces.jsonl"), "w", encoding="utf-8") as traces,
+            open(os.path.join(HERE, f"{part}_labels.jsonl"), "w", encoding="utf-8") as labels,
+        ):
             for trace, label in records(module, part):
                 traces.write(json.dumps(trace, ensure_ascii=False) + "\n")
                 labels.write(json.dumps(label, ensure_ascii=False) + "\n")

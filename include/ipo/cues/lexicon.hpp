@@ -27,7 +27,7 @@
 
 #include "ipo/core/ascii.hpp"
 #include "ipo/core/error.hpp"
-#include "ipo/core/utf8.hpp"
+#include "ipo/trace/utf8.hpp"
 
 namespace ipo {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "ipo/core/error.hpp"
-#include "ipo/core/utf8.hpp"
+#include "ipo/trace/utf8.hpp"
 
 namespace ipo {
 

@@ -1,4 +1,4 @@
-// ipo/core/utf8.hpp: UTF-8 validation with a SIMD fast path for ASCII runs.
+// ipo/trace/utf8.hpp: UTF-8 validation with a SIMD fast path for ASCII runs.
 //
 // Valid means RFC 3629: no overlong forms, no surrogates (U+D800..U+DFFF), nothing above
 // U+10FFFF, no truncated sequence. The validator never reads past the end of its input.
