@@ -4,6 +4,7 @@ dtype, in place, under torch.compile, and the fused linear op."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -285,3 +286,26 @@ def test_fused_linear_matches_the_logits_path():
         assert loss.item() == pytest.approx(want.item(), rel=1e-5), loss_type
         for a, b in ((h1, h2), (w1, w2), (b1, b2)):
             assert (a.grad - b.grad).abs().max().item() <= 1e-4 * a.grad.abs().max().item() + 1e-7, loss_type
+
+
+def test_cuda_variant_takes_one_pairwise_loss_type():
+    """What the CUDA variant runs is decided on the host before any device work (this check
+    needs no GPU): one pairwise loss type with weight 1; lists, sft, aot and LD-DPO are refused
+    with a message naming the option."""
+    from ipo import _ipo
+
+    def options(**kw):
+        return json.loads(it._options_json(8, **{**it._with_defaults({}), **kw}))
+
+    assert isinstance(_ipo.has_cuda, bool)
+    assert _ipo.check_cuda_loss(options(loss_type="sigmoid")) == "sigmoid"
+    assert _ipo.check_cuda_loss(options(loss_type=["ipo"], f_divergence_type="js_divergence")) == "ipo"
+    for bad, match in (
+        ({"loss_type": ["sigmoid", "bco_pair"]}, "one loss type"),
+        ({"loss_type": ["sigmoid"], "loss_weights": [0.5]}, "weight 1"),
+        ({"loss_type": ["sigmoid", "sft"], "loss_weights": [1.0, 0.2]}, "sft"),
+        ({"loss_type": "aot", "label_smoothing": 0.1}, "aot"),
+        ({"loss_type": "sigmoid", "ld_alpha": 0.5}, "ld_alpha"),
+    ):
+        with pytest.raises(ValueError, match=match):
+            _ipo.check_cuda_loss(options(**bad))

@@ -25,10 +25,12 @@
 // content 3 bytes before the end (sentences) and the lexicon's longest phrase (36 characters
 // for the default lexicon) fits after it, or at once when the reasoning ends.
 //
-// Cost: each piece is appended to the reasoning (amortised O(bytes)) and its bytes looked up
-// in the segmenter's boundary set; the segmenter runs on the unfinished tail only when a step
-// can have completed, and the matcher once per batch of completed steps, over them and the
-// tail. After warm-up (the reasoning buffer at its size), feeding allocates nothing.
+// Cost (memory traffic): each piece is appended to the reasoning (amortised O(bytes)), and its
+// bytes are checked for the closing tag's first byte and the segmenter's boundary bytes; the
+// segmenter reads the unfinished tail only when a step can have completed, and the matcher
+// reads each completed step once, plus the lexicon's longest phrase after the last step of
+// each batch (on the bundled traces fed 4 bytes at a time the segmenter read 1.2 bytes per
+// byte of reasoning). After warm-up, feeding allocates nothing.
 #pragma once
 
 #include <algorithm>

@@ -10,6 +10,10 @@
 #include <ipo/runtime.hpp>
 #include <ipo/text.hpp>
 
+#if defined(IPO_PYTHON_HAVE_CUDA)
+#include "cuda_bridge.hpp"
+#endif
+
 #include <nanobind/nanobind.h>
 #include <nanobind/ndarray.h>
 #include <nanobind/stl/optional.h>
@@ -311,6 +315,30 @@ loss_setup parse_loss_setup(nb::dict const& o) {
           ? L::nll_reduction::batch_tokens
           : L::nll_reduction::pair_mean;
   return s;
+}
+
+/// The one pairwise loss type a CUDA call runs, from a parsed options dict; raises ValueError
+/// for what the CUDA entry points do not take (checked on the host, before any device work).
+ipo::loss::loss_type cuda_loss_type(loss_setup& setup) {
+  auto const& terms = setup.objective.terms();
+  if (terms.size() != 1 || terms[0].weight != 1.0) {
+    throw nb::value_error(
+        "loss_type: the CUDA ops take one loss type with weight 1; lists of loss types "
+        "and loss_weights run on the CPU");
+  }
+  if (terms[0].type == ipo::loss::loss_type::aot ||
+      terms[0].type == ipo::loss::loss_type::aot_unpaired) {
+    throw nb::value_error(
+        "loss_type: aot and aot_unpaired need the whole batch and run on the CPU");
+  }
+  if (setup.options.nll_weight != 0.0) {
+    throw nb::value_error("loss_type: \"sft\" (TRL's batch-token NLL) runs on the CPU");
+  }
+  if (setup.options.ld_alpha != 1.0) {
+    throw nb::value_error("ld_alpha: LD-DPO runs on the CPU");
+  }
+  setup.options.nll = ipo::loss::nll_reduction::pair_mean; // no NLL term: the reduction is moot
+  return terms[0].type;
 }
 
 nb::dict result_dict(ipo::loss::preference_loss_result const& r) {
@@ -857,6 +885,64 @@ NB_MODULE(_ipo, m) {
       "logits"_a, "labels"_a, "ref_logps"_a.none(), "gradient"_a.none(), "options"_a,
       "The fused preference loss over [rows x V] logits; writes d(loss)/d(logits) into "
       "`gradient` (which may be `logits` itself). Returns the loss and metrics.");
+
+  m.def(
+      "check_cuda_loss",
+      [](nb::dict options) {
+        loss_setup setup = parse_loss_setup(options);
+        return std::string(ipo::loss::loss_type_name(cuda_loss_type(setup)));
+      },
+      "options"_a, "The loss type a CUDA call would run; ValueError for options it does not take.");
+#if defined(IPO_PYTHON_HAVE_CUDA)
+  m.attr("has_cuda") = true;
+  m.def("cuda_workspace_bytes", &ipo_python::cuda_workspace_bytes, "rows"_a, "sequences"_a);
+  m.def(
+      "cuda_preference_loss",
+      [](std::uintptr_t logits, std::string const& dtype, std::size_t rows, std::size_t vocab,
+         std::size_t row_stride, std::uintptr_t labels, std::uintptr_t ref, std::uintptr_t gradient,
+         std::size_t gradient_stride, std::uintptr_t workspace, std::size_t workspace_bytes,
+         std::uintptr_t stream, nb::dict options) {
+        loss_setup setup = parse_loss_setup(options);
+        ipo::loss::loss_type const type = cuda_loss_type(setup);
+        ipo_python::cuda_loss_call call;
+        call.logits = reinterpret_cast<void const*>(logits);
+        if (dtype == "float32") {
+          call.dtype = ipo_python::device_dtype::fp32;
+        } else if (dtype == "bfloat16") {
+          call.dtype = ipo_python::device_dtype::bf16;
+        } else if (dtype == "float16") {
+          call.dtype = ipo_python::device_dtype::fp16;
+        } else {
+          throw nb::value_error(
+              ("dtype = \"" + dtype + "\": expected float32, bfloat16 or float16").c_str());
+        }
+        call.rows = rows;
+        call.vocab = vocab;
+        call.row_stride = row_stride;
+        call.labels = reinterpret_cast<std::int64_t const*>(labels);
+        call.reference_logps = reinterpret_cast<float const*>(ref);
+        call.gradient = reinterpret_cast<void*>(gradient);
+        call.gradient_stride = gradient_stride;
+        call.workspace = reinterpret_cast<void*>(workspace);
+        call.workspace_bytes = workspace_bytes;
+        call.stream = reinterpret_cast<void*>(stream);
+        ipo::loss::preference_loss_result out;
+        {
+          nb::gil_scoped_release release;
+          ipo_python::cuda_preference_loss(call, type, setup.objective.parameters(), setup.options,
+                                           out);
+        }
+        return result_dict(out);
+      },
+      "logits"_a, "dtype"_a, "rows"_a, "vocab"_a, "row_stride"_a, "labels"_a, "ref_logps"_a,
+      "gradient"_a, "gradient_stride"_a, "workspace"_a, "workspace_bytes"_a, "stream"_a,
+      "options"_a,
+      "The fused loss on device memory given by address (ipo.torch passes tensors' data_ptr()), on "
+      "a "
+      "CUDA stream; synchronises it and returns the loss and metrics.");
+#else
+  m.attr("has_cuda") = false;
+#endif
 
   m.def(
       "fused_linear_preference_loss",

@@ -13,9 +13,10 @@ autograd; with ``inplace=True`` it is written over the logits buffer, so no seco
 ``[B*T, V]`` tensor is allocated (the logits are garbage afterwards).
 
 The ops are ``torch.library`` custom ops with fake implementations, so they run under
-``torch.compile`` without graph breaks. They run on the CPU; a CUDA tensor is refused with a
-clear error (the CUDA kernels exist in the C++ library, ``ipo/cuda.hpp``, but this package does
-not build them yet).
+``torch.compile`` without graph breaks. Both run on the CPU. :func:`preference_loss` also runs
+on CUDA tensors when the package was built with its CUDA variant (``ipo._ipo.has_cuda``; see
+the README): one pairwise loss type per call (TRL's lists, ``sft``, ``aot`` and ``ld_alpha``
+run on the CPU), on the current stream. The fused linear op is CPU-only for now.
 """
 
 from __future__ import annotations
@@ -74,13 +75,53 @@ def _options_json(
     )
 
 
-def _require_cpu(*tensors: torch.Tensor | None) -> None:
+def _require_cpu(*tensors: torch.Tensor | None, op: str = "fused_linear_preference_loss") -> None:
     for t in tensors:
         if t is not None and t.device.type != "cpu":
             raise NotImplementedError(
-                f"ipo.torch ops run on the CPU in this build; got a tensor on {t.device}. The CUDA kernels are in "
-                "the C++ library (ipo/cuda.hpp) and not yet built into this package."
+                f"ipo.torch.{op} runs on the CPU; got a tensor on {t.device}. On CUDA, use preference_loss "
+                "over the logits (a build with the CUDA variant)."
             )
+
+
+_DEVICE_DTYPES = {torch.float32: "float32", torch.bfloat16: "bfloat16", torch.float16: "float16"}
+
+
+def _cuda_preference_loss(logits, labels, ref_logps, gradient, options: dict) -> dict:
+    """The logits op on CUDA tensors through the package's CUDA variant, on the current stream."""
+    if not _ipo.has_cuda:
+        raise NotImplementedError(
+            "this build of ipo has no CUDA variant: build it on a machine with nvcc, "
+            "pip install ./python -C cmake.define.IPO_PYTHON_CUDA=ON"
+        )
+    _ipo.check_cuda_loss(options)  # unsupported options fail before any device work
+    device = logits.device
+    if logits.dtype not in _DEVICE_DTYPES:
+        raise ValueError(f"logits must be float32, bfloat16 or float16, got {logits.dtype}")
+    if logits.stride(-1) != 1:
+        raise ValueError("logits must have unit stride along the vocabulary")
+    labels = labels.to(device=device, dtype=torch.int64).contiguous()
+    ref = None if ref_logps is None else ref_logps.to(device=device, dtype=torch.float32).contiguous()
+    rows, vocab = logits.shape
+    workspace_bytes = _ipo.cuda_workspace_bytes(rows, rows // max(1, options["sequence_length"]))
+    workspace = torch.empty(workspace_bytes, dtype=torch.uint8, device=device)
+    stream = torch.cuda.current_stream(device).cuda_stream
+    with torch.cuda.device(device):
+        return _ipo.cuda_preference_loss(
+            logits.data_ptr(),
+            _DEVICE_DTYPES[logits.dtype],
+            rows,
+            vocab,
+            logits.stride(0),
+            labels.data_ptr(),
+            0 if ref is None else ref.data_ptr(),
+            0 if gradient is None else gradient.data_ptr(),
+            0 if gradient is None else gradient.stride(0),
+            workspace.data_ptr(),
+            workspace_bytes,
+            stream,
+            options,
+        )
 
 
 def _outputs(result: dict, batch: int, device) -> tuple:
@@ -100,10 +141,13 @@ def _outputs(result: dict, batch: int, device) -> tuple:
 def _preference_loss_op(
     logits: torch.Tensor, labels: torch.Tensor, ref_logps: torch.Tensor | None, options: str
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-    _require_cpu(logits, labels, ref_logps)
     logits = logits.contiguous()
     gradient = torch.empty_like(logits)
-    result = _ipo.preference_loss(logits, labels.contiguous(), ref_logps, gradient, json.loads(options))
+    if logits.device.type == "cuda":
+        result = _cuda_preference_loss(logits, labels, ref_logps, gradient, json.loads(options))
+    else:
+        _require_cpu(labels, ref_logps, op="preference_loss")
+        result = _ipo.preference_loss(logits, labels.contiguous(), ref_logps, gradient, json.loads(options))
     loss, logps, counts, stats, chosen, rejected = _outputs(result, labels.shape[0], logits.device)
     return loss, gradient, logps, counts, stats, chosen, rejected
 
@@ -112,10 +156,13 @@ def _preference_loss_op(
 def _preference_loss_inplace_op(
     logits: torch.Tensor, labels: torch.Tensor, ref_logps: torch.Tensor | None, options: str
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-    _require_cpu(logits, labels, ref_logps)
     if not logits.is_contiguous():
         raise ValueError("inplace=True needs contiguous logits")
-    result = _ipo.preference_loss(logits, labels.contiguous(), ref_logps, logits, json.loads(options))
+    if logits.device.type == "cuda":
+        result = _cuda_preference_loss(logits, labels, ref_logps, logits, json.loads(options))
+    else:
+        _require_cpu(labels, ref_logps, op="preference_loss")
+        result = _ipo.preference_loss(logits, labels.contiguous(), ref_logps, logits, json.loads(options))
     return _outputs(result, labels.shape[0], logits.device)
 
 
