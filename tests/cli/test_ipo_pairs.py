@@ -788,6 +788,11 @@ r = run("--version")
 check(
     r.returncode == 0 and b"ipo-pairs 0.1.0" in r.stdout and b"matcher path: " in r.stdout, f"--version ({r.stdout!r})"
 )
+# IPO_FORCE_ARCH caps the SIMD path; a name that is not compiled in changes nothing.
+forced = run("--version", env={**os.environ, "IPO_FORCE_ARCH": "scalar"})
+check(b"matcher path: scalar" in forced.stdout, f"IPO_FORCE_ARCH=scalar ({forced.stdout!r})")
+unknown = run("--version", env={**os.environ, "IPO_FORCE_ARCH": "no-such-arch"})
+check(unknown.stdout == r.stdout, f"IPO_FORCE_ARCH=no-such-arch ({unknown.stdout!r})")
 
 
 def run_on_terminal(args, columns, stdout_on_terminal):

@@ -6,9 +6,18 @@
 // translation unit, e.g. -mavx2 or -march=native) and present on the running CPU; the scalar
 // path always remains. Build with -march=x86-64-v3 (AVX2) or -march=native to compile in the
 // wider paths: a header-only library can only use the instruction sets its user compiles for.
+//
+// The environment variable IPO_FORCE_ARCH (read once per process) caps the choice: with
+// IPO_FORCE_ARCH=avx2, dispatch() starts at avx2 and skips the better paths; "scalar" forces
+// the portable path. A name that is not a compiled-in architecture changes nothing. Every
+// path computes the same results, so this only changes speed (for comparing paths, or working
+// around a CPU the detection misjudges); the matcher's path_name() (ipo-pairs --version) says
+// which path runs.
 #pragma once
 
+#include <cstdlib>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -120,16 +129,34 @@ constexpr char const* arch_name() noexcept {
   return A::name();
 }
 
+/// The architecture IPO_FORCE_ARCH names (read once per process), or "" when it is not set.
+inline std::string_view forced_arch() {
+  static std::string const name = [] {
+    char const* value = std::getenv("IPO_FORCE_ARCH");
+    return std::string(value != nullptr ? value : "");
+  }();
+  return name;
+}
+
 namespace detail {
+/// True when `List` holds an architecture called `name`.
+template <class... Archs>
+bool holds_arch(std::string_view name, arch_list<Archs...>) noexcept {
+  return ((name == Archs::name()) || ...);
+}
+
+/// Calls the kernel with the first architecture from the forced one on (or from the start when
+/// none is forced or the name is not in the list) that the CPU has; the last one always runs.
 template <class F, class First, class... Rest>
-decltype(auto) dispatch_over(F&& kernel, arch_list<First, Rest...>) {
+decltype(auto) dispatch_over(F&& kernel, arch_list<First, Rest...>, bool reached) {
   if constexpr (sizeof...(Rest) == 0) {
     return std::forward<F>(kernel)(First{});
   } else {
-    if (arch_available<First>()) {
+    reached = reached || forced_arch() == First::name();
+    if (reached && arch_available<First>()) {
       return std::forward<F>(kernel)(First{});
     }
-    return dispatch_over(std::forward<F>(kernel), arch_list<Rest...>{});
+    return dispatch_over(std::forward<F>(kernel), arch_list<Rest...>{}, reached);
   }
 }
 template <class F, class... Archs>
@@ -148,7 +175,8 @@ void for_each_over(F& visit, arch_list<Archs...>) {
 /// returns its result. ArchList must end with an always-available architecture (scalar).
 template <class ArchList = compiled_archs, class F>
 decltype(auto) dispatch(F&& kernel) {
-  return detail::dispatch_over(std::forward<F>(kernel), ArchList{});
+  bool const free_choice = forced_arch().empty() || !detail::holds_arch(forced_arch(), ArchList{});
+  return detail::dispatch_over(std::forward<F>(kernel), ArchList{}, free_choice);
 }
 
 /// Calls visit(Arch{}) for every architecture of ArchList available at run time, best first.
