@@ -137,6 +137,25 @@ TEST_CASE("dispatch picks the first available architecture and always has scalar
   }());
 }
 
+TEST_CASE("dispatch_index and call_at make dispatch's choice once and replay it") {
+  using ipo::simd::arch_list;
+  using ipo::simd::scalar;
+  auto const name_of = [](auto arch) {
+    return std::string(ipo::simd::arch_name<decltype(arch)>());
+  };
+  // The index names the same architecture dispatch() calls.
+  std::size_t const index = ipo::simd::dispatch_index();
+  CHECK(ipo::simd::call_at(index, name_of) == ipo::simd::dispatch(name_of));
+  CHECK(ipo::simd::call_at(index, name_of) == ipo::simd::available_arch_names().front());
+  // Positions in a hand-written list, the last one standing in for any index past the end.
+  using three = arch_list<xsimd::sse2, xsimd::avx2, scalar>;
+  CHECK(ipo::simd::call_at<three>(0, name_of) == "sse2");
+  CHECK(ipo::simd::call_at<three>(1, name_of) == "avx2");
+  CHECK(ipo::simd::call_at<three>(2, name_of) == "scalar");
+  CHECK(ipo::simd::call_at<three>(7, name_of) == "scalar");
+  CHECK(ipo::simd::dispatch_index<arch_list<scalar>>() == 0);
+}
+
 TEST_CASE("zero_fill_streaming zeroes exactly the range, at any size and alignment") {
   std::vector<unsigned char> buffer(20000);
   for (std::size_t offset : {0u, 1u, 7u, 63u, 64u}) {

@@ -179,6 +179,42 @@ decltype(auto) dispatch(F&& kernel) {
   return detail::dispatch_over(std::forward<F>(kernel), ArchList{}, free_choice);
 }
 
+namespace detail {
+template <class F, class First, class... Rest>
+decltype(auto) call_at_over(std::size_t index, F&& kernel, arch_list<First, Rest...>) {
+  if constexpr (sizeof...(Rest) == 0) {
+    return std::forward<F>(kernel)(First{});
+  } else {
+    if (index == 0) {
+      return std::forward<F>(kernel)(First{});
+    }
+    return call_at_over(index - 1, std::forward<F>(kernel), arch_list<Rest...>{});
+  }
+}
+template <class A, class First, class... Rest>
+constexpr std::size_t index_in(arch_list<First, Rest...>) noexcept {
+  if constexpr (std::is_same_v<A, First> || sizeof...(Rest) == 0) {
+    return 0;
+  } else {
+    return 1 + index_in<A>(arch_list<Rest...>{});
+  }
+}
+} // namespace detail
+
+/// The position in ArchList of the architecture dispatch() chooses: for a caller that makes
+/// the choice once (when it is built) and then calls call_at() on every use.
+template <class ArchList = compiled_archs>
+std::size_t dispatch_index() {
+  return dispatch<ArchList>([](auto arch) { return detail::index_in<decltype(arch)>(ArchList{}); });
+}
+
+/// Calls kernel(Arch{}) with the architecture at position `index` of ArchList (as
+/// dispatch_index() returned it; past the end, the last one) and returns its result.
+template <class ArchList = compiled_archs, class F>
+decltype(auto) call_at(std::size_t index, F&& kernel) {
+  return detail::call_at_over(index, std::forward<F>(kernel), ArchList{});
+}
+
 /// Calls visit(Arch{}) for every architecture of ArchList available at run time, best first.
 /// Tests use it to check every path against the scalar one.
 template <class ArchList = compiled_archs, class F>
