@@ -200,7 +200,7 @@ gather(std::uint32_t const* base, xsimd::batch<std::uint32_t, A> const& index) n
 template <class A>
 IPO_INLINE xsimd::batch<float, A> max_keep_nan(xsimd::batch<float, A> const& low,
                                                xsimd::batch<float, A> const& x) noexcept {
-  using batch = xsimd::batch<float, A>;
+  using batch [[maybe_unused]] = xsimd::batch<float, A>; // unused off x86
 #if XSIMD_WITH_AVX512F
   if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
     return batch(_mm512_max_ps(low, x));
