@@ -3,7 +3,6 @@
 
 #include "ipo/core/ascii.hpp"
 #include "ipo/core/byte_span.hpp"
-#include "ipo/trace/utf8.hpp"
 #include "ipo/cues/cue_patterns.hpp"
 #include "ipo/cues/default_lexicon.hpp"
 #include "ipo/cues/lexicon.hpp"
@@ -11,3 +10,4 @@
 #include "ipo/cues/scorer.hpp"
 #include "ipo/steps/segmenters.hpp"
 #include "ipo/trace/split.hpp"
+#include "ipo/trace/utf8.hpp"

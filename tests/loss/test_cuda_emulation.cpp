@@ -83,13 +83,13 @@ emulated run_kernels(ipo::matrix_view<T const> logits, std::vector<std::int64_t>
       continue;
     }
     T const* row = logits.row_data(e.slot_row[slot]);
-    std::vector<D::online_stats> partials(block);
+    std::vector<ipo::loss::row_stats> partials(block);
     for (unsigned tid = 0; tid < block; ++tid) {
       partials[tid] = D::thread_row_stats(row, V, tid, block);
     }
     for (unsigned width = 1; width < block; width *= 2) { // a tree, as a block reduction is
       for (unsigned tid = 0; tid + width < block; tid += 2 * width) {
-        partials[tid] = D::merge_stats(partials[tid], partials[tid + width]);
+        partials[tid] = ipo::loss::row_stats::merge(partials[tid], partials[tid + width]);
       }
     }
     e.slot_max[slot] = partials[0].max;

@@ -1,10 +1,10 @@
 // Texts past 2 GiB: offsets are 64-bit everywhere, so a 2.1 GiB reasoning text is scanned and
 // segmented like a small one. The expected counts come from one chunk, scanned alone, times the
 // number of copies (chunks start and end at sentence boundaries, so nothing spans two).
-#include "ipo/trace/utf8.hpp"
 #include "ipo/cues/default_lexicon.hpp"
 #include "ipo/cues/matcher.hpp"
 #include "ipo/steps/segmenters.hpp"
+#include "ipo/trace/utf8.hpp"
 
 #include <doctest/doctest.h>
 

@@ -105,7 +105,7 @@ void chunk_row_logps(Arch arch, row_major const& logits, std::span<std::uint32_t
   row_log_sum.resize(n);
   parallel_for(n, threads, min_rows_per_thread(vocab), [&](std::size_t b, std::size_t e) {
     for (std::size_t k = b; k < e; ++k) {
-      max_sum const stats = row_max_sum_exp(arch, logits.data() + k * vocab, vocab);
+      row_stats const stats = row_max_sum_exp(arch, logits.data() + k * vocab, vocab);
       row_max[k] = stats.max;
       row_log_sum[k] = std::log(stats.sum_exp);
     }

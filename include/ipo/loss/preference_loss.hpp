@@ -51,7 +51,7 @@ void score_rows(Arch arch, matrix_view<T const> logits, std::size_t sequence_len
       scored, threads, min_rows_per_thread(logits.cols()), [&](std::size_t b, std::size_t e) {
         for (std::size_t k = b; k < e; ++k) {
           T const* row = logits.row_data(scratch.scored_rows[k]);
-          max_sum const stats = row_max_sum_exp(arch, row, logits.cols());
+          row_stats const stats = row_max_sum_exp(arch, row, logits.cols());
           float const log_sum = std::log(stats.sum_exp);
           scratch.row_max[k] = stats.max;
           scratch.row_log_sum[k] = log_sum;
@@ -167,7 +167,8 @@ void evaluate_sequences(std::span<double const> policy_logps,
   check_argument(token_counts.size() == sequences, fn, "token_counts.size()", token_counts.size(),
                  "one count per sequence (" + std::to_string(sequences) + ")");
   check_argument(sequence_scales.size() == sequences, fn, "sequence_scales.size()",
-                 sequence_scales.size(), "one scale per sequence (" + std::to_string(sequences) + ")");
+                 sequence_scales.size(),
+                 "one scale per sequence (" + std::to_string(sequences) + ")");
   for (std::size_t s = 0; s < sequences; ++s) {
     check_argument(token_counts[s] >= 0, fn, "token_counts[" + std::to_string(s) + "]",
                    token_counts[s], ">= 0");

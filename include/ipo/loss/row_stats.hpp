@@ -17,32 +17,10 @@
 #include "ipo/core/error.hpp"
 #include "ipo/core/matrix_view.hpp"
 #include "ipo/loss/detail/row_kernels.hpp"
+#include "ipo/loss/stats.hpp"
 #include "ipo/simd/dispatch.hpp"
 
 namespace ipo::loss {
-
-/// The log-sum-exp summary of (part of) a row: max and sum of exp(x - max), in fp32.
-/// The empty summary is {-inf, 0}.
-struct row_stats {
-  float max = -std::numeric_limits<float>::infinity();
-  float sum_exp = 0.0f;
-
-  /// Combines the summaries of two disjoint parts of a row (commutative and associative up to
-  /// rounding). Empty parts are neutral.
-  IPO_HOST_DEVICE static row_stats merge(row_stats a, row_stats b) noexcept {
-    using std::exp;
-    float const m = a.max > b.max ? a.max : b.max;
-    if (m == -std::numeric_limits<float>::infinity()) {
-      return {};
-    }
-    return {m, a.sum_exp * exp(a.max - m) + b.sum_exp * exp(b.max - m)};
-  }
-  /// log(sum_v exp(x_v)) of the summarised part.
-  IPO_HOST_DEVICE float log_sum_exp() const noexcept {
-    using std::log;
-    return max + log(sum_exp);
-  }
-};
 
 /// Statistics of each row of a vocabulary shard [rows x V_shard], fp32 / bf16 / fp16, written
 /// into `out` (out.size() == rows). Rows are independent; the result does not depend on the
@@ -56,8 +34,7 @@ void partial_row_stats(matrix_view<T const> shard, std::span<row_stats> out) {
                  "one entry per shard row (" + std::to_string(shard.rows()) + ")");
   simd::dispatch([&](auto arch) {
     for (std::size_t i = 0; i < shard.rows(); ++i) {
-      auto const stats = detail::row_max_sum_exp(arch, shard.row_data(i), shard.cols());
-      out[i] = {stats.max, stats.sum_exp};
+      out[i] = detail::row_max_sum_exp(arch, shard.row_data(i), shard.cols());
     }
   });
 }

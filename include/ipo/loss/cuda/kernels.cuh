@@ -28,7 +28,7 @@
 
 namespace ipo::loss::cuda::detail {
 
-using ipo::loss::detail::online_stats;
+using ipo::loss::row_stats;
 
 /// Device-side scratch of one call, carved from the caller's workspace.
 struct device_state {
@@ -98,15 +98,15 @@ template <class T, int Block>
 __global__ void __launch_bounds__(Block)
     row_stats_kernel(T const* logits, std::size_t stride, std::size_t vocab, std::size_t seq_len,
                      device_state st) {
-  using reduce = cub::BlockReduce<online_stats, Block>;
+  using reduce = cub::BlockReduce<row_stats, Block>;
   __shared__ typename reduce::TempStorage temp;
   std::size_t const slot = blockIdx.x;
   if (static_cast<std::int32_t>(slot % seq_len) >= st.count[slot / seq_len]) {
     return; // an unused slot: the whole block leaves together
   }
   T const* row = logits + static_cast<std::size_t>(st.slot_row[slot]) * stride;
-  online_stats const partial = ipo::loss::detail::thread_row_stats(row, vocab, threadIdx.x, Block);
-  online_stats const total = reduce(temp).Reduce(partial, ipo::loss::detail::merge_stats_op{});
+  row_stats const partial = ipo::loss::detail::thread_row_stats(row, vocab, threadIdx.x, Block);
+  row_stats const total = reduce(temp).Reduce(partial, ipo::loss::detail::merge_stats_op{});
   if (threadIdx.x == 0) {
     st.slot_max[slot] = total.max;
     st.slot_log_sum[slot] = logf(total.sum_exp);
@@ -247,11 +247,11 @@ template <int Block>
 __global__ void __launch_bounds__(Block)
     chunk_row_stats_kernel(float const* logits, std::size_t vocab, std::uint32_t const* chunk_slots,
                            device_state st) {
-  using reduce = cub::BlockReduce<online_stats, Block>;
+  using reduce = cub::BlockReduce<row_stats, Block>;
   __shared__ typename reduce::TempStorage temp;
   std::uint32_t const slot = chunk_slots[blockIdx.x];
   float const* row = logits + blockIdx.x * vocab;
-  online_stats const total =
+  row_stats const total =
       reduce(temp).Reduce(ipo::loss::detail::thread_row_stats(row, vocab, threadIdx.x, Block),
                           ipo::loss::detail::merge_stats_op{});
   if (threadIdx.x == 0) {

@@ -13,44 +13,24 @@
 #include "ipo/config.hpp"
 #include "ipo/core/dtype.hpp"
 #include "ipo/loss/objectives.hpp"
+#include "ipo/loss/stats.hpp"
 
 namespace ipo::loss::detail {
 
-/// A running (max, sum of exp(x - max)) summary, as the GPU threads keep it.
-struct online_stats {
-  float max;
-  float sum_exp;
-};
-
-/// The empty summary.
-IPO_HOST_DEVICE inline online_stats empty_stats() noexcept {
-  return {-INFINITY, 0.0f};
-}
-
-/// Exact merge of two summaries (the block reduction's operator). Empty parts are neutral.
-IPO_HOST_DEVICE inline online_stats merge_stats(online_stats a, online_stats b) noexcept {
-  using std::exp;
-  float const m = a.max > b.max ? a.max : b.max;
-  if (m == -INFINITY) {
-    return empty_stats();
-  }
-  return {m, a.sum_exp * exp(a.max - m) + b.sum_exp * exp(b.max - m)};
-}
-
-/// Functor form of merge_stats for cub::BlockReduce.
+/// The block reduction's operator (cub::BlockReduce): row_stats::merge, exact up to rounding.
 struct merge_stats_op {
-  IPO_HOST_DEVICE online_stats operator()(online_stats a, online_stats b) const noexcept {
-    return merge_stats(a, b);
+  IPO_HOST_DEVICE row_stats operator()(row_stats a, row_stats b) const noexcept {
+    return row_stats::merge(a, b);
   }
 };
 
 /// Phase 1 of a row: thread `tid` of `threads` summarises x[tid], x[tid + threads], ...
 /// (coalesced: neighbouring threads read neighbouring elements).
 template <class T>
-IPO_HOST_DEVICE online_stats thread_row_stats(T const* x, std::size_t n, unsigned tid,
-                                              unsigned threads) noexcept {
+IPO_HOST_DEVICE row_stats thread_row_stats(T const* x, std::size_t n, unsigned tid,
+                                           unsigned threads) noexcept {
   using std::exp;
-  online_stats s = empty_stats();
+  row_stats s{};
   for (std::size_t v = tid; v < n; v += threads) {
     float const value = to_float(x[v]);
     if (value > s.max) {
@@ -78,7 +58,7 @@ IPO_HOST_DEVICE void thread_row_gradient(T const* x, T* out, std::size_t n, std:
 
 /// Log-probability of the target from the row's summary, formed in fp64 so that logits of 1e4
 /// keep their small differences.
-IPO_HOST_DEVICE inline double target_log_prob(float target_logit, online_stats s) noexcept {
+IPO_HOST_DEVICE inline double target_log_prob(float target_logit, row_stats s) noexcept {
   using std::log;
   return (static_cast<double>(target_logit) - s.max) - log(static_cast<double>(s.sum_exp));
 }

@@ -27,6 +27,7 @@
 #include "ipo/config.hpp"
 #include "ipo/core/dtype.hpp"
 #include "ipo/loss/detail/fast_exp.hpp"
+#include "ipo/loss/stats.hpp"
 #include "ipo/simd/convert.hpp"
 #include "ipo/simd/dispatch.hpp"
 #include "ipo/simd/simd.hpp"
@@ -40,11 +41,6 @@ inline constexpr std::size_t kBlock = 1024; // elements per block: 4 KiB of fp32
 /// largest terms decide the sum, so this stays small; random rows rarely pass it after their
 /// first block, and a row whose max keeps rising costs at most one more sum per block.
 inline constexpr float kShiftSlack = 4.0f;
-
-struct max_sum {
-  float max;
-  float sum_exp;
-};
 
 /// A block's sum of exp(x - shift) and its max.
 struct sum_and_max {
@@ -203,7 +199,7 @@ IPO_INLINE void prefetch_ahead(T const* x, std::size_t left) noexcept {
 
 /// (max, sum exp(x - max)) of x[0..n) in fp32; {-inf, 0} for an empty or all -inf row.
 template <class Arch, class T>
-max_sum row_max_sum_exp(Arch arch, T const* x, std::size_t n) noexcept {
+row_stats row_max_sum_exp(Arch arch, T const* x, std::size_t n) noexcept {
   constexpr float kNegInf = -std::numeric_limits<float>::infinity();
   constexpr bool kDirect = reads_directly<Arch, T>;
   using block_type = std::conditional_t<kDirect, T, float>;
