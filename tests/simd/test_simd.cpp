@@ -137,23 +137,30 @@ TEST_CASE("dispatch picks the first available architecture and always has scalar
   }());
 }
 
-TEST_CASE("dispatch_index and call_at make dispatch's choice once and replay it") {
+TEST_CASE("dispatch_choice and dispatch_to make dispatch's choice once and replay it") {
   using ipo::simd::arch_list;
+  using ipo::simd::id_of;
   using ipo::simd::scalar;
   auto const name_of = [](auto arch) {
     return std::string(ipo::simd::arch_name<decltype(arch)>());
   };
-  // The index names the same architecture dispatch() calls.
-  std::size_t const index = ipo::simd::dispatch_index();
-  CHECK(ipo::simd::call_at(index, name_of) == ipo::simd::dispatch(name_of));
-  CHECK(ipo::simd::call_at(index, name_of) == ipo::simd::available_arch_names().front());
-  // Positions in a hand-written list, the last one standing in for any index past the end.
+  // The choice names the architecture dispatch() calls.
+  ipo::simd::arch_id const chosen = ipo::simd::dispatch_choice();
+  CHECK(ipo::simd::dispatch_to(chosen, name_of) == ipo::simd::dispatch(name_of));
+  CHECK(ipo::simd::dispatch_to(chosen, name_of) == ipo::simd::available_arch_names().front());
+  // Identifiers depend on the name only, and tell the architectures apart.
+  static_assert(id_of<xsimd::sse2>() != id_of<xsimd::avx2>() &&
+                id_of<scalar>() != id_of<xsimd::sse2>());
+  // A hand-written list: each identifier replays its own architecture, wherever it stands.
   using three = arch_list<xsimd::sse2, xsimd::avx2, scalar>;
-  CHECK(ipo::simd::call_at<three>(0, name_of) == "sse2");
-  CHECK(ipo::simd::call_at<three>(1, name_of) == "avx2");
-  CHECK(ipo::simd::call_at<three>(2, name_of) == "scalar");
-  CHECK(ipo::simd::call_at<three>(7, name_of) == "scalar");
-  CHECK(ipo::simd::dispatch_index<arch_list<scalar>>() == 0);
+  CHECK(ipo::simd::dispatch_to<three>(id_of<xsimd::sse2>(), name_of) == "sse2");
+  CHECK(ipo::simd::dispatch_to<three>(id_of<xsimd::avx2>(), name_of) == "avx2");
+  CHECK(ipo::simd::dispatch_to<three>(id_of<scalar>(), name_of) == "scalar");
+  // A choice this list does not hold (made where other flags compiled other paths) is made
+  // again among the list's own paths: here the scalar-only list can only run scalar.
+  using only_scalar = arch_list<scalar>;
+  CHECK(ipo::simd::dispatch_to<only_scalar>(id_of<xsimd::avx2>(), name_of) == "scalar");
+  CHECK(ipo::simd::dispatch_choice<only_scalar>() == id_of<scalar>());
 }
 
 TEST_CASE("zero_fill_streaming zeroes exactly the range, at any size and alignment") {

@@ -56,7 +56,7 @@ public:
   /// Compiles every phrase of `lex`. Phrase ids are lexicon entry ids.
   explicit phrase_matcher(lexicon const& lex)
       : anchors_(compile(lex)), verifier_(anchors_.phrases),
-        path_(simd::dispatch_index<matcher_archs>()) {
+        path_(simd::dispatch_choice<matcher_archs>()) {
     check_argument(verifier_.packed_bytes() <= std::size_t{0xFFFFFFFF}, "ipo::phrase_matcher",
                    "lex.size()", lex.size(), "a lexicon of fewer than 4 GiB of phrase bytes");
     std::vector<std::string> canonical_texts;
@@ -90,7 +90,7 @@ public:
   /// chosen when the matcher was built.
   void find_all(std::string_view text, std::vector<cue_match>& out) const {
     out.clear();
-    simd::call_at<matcher_archs>(path_, [&](auto arch) { scan(arch, text, out); });
+    simd::dispatch_to<matcher_archs>(path_, [&](auto arch) { scan(arch, text, out); });
   }
 
   /// The path find_all() takes: chosen once, when the matcher is built, as the best
@@ -99,7 +99,7 @@ public:
   /// simd::arch_name() gives it), then "+vbmi2" when the AVX-512 scan packs word starts, or
   /// "aho-corasick" / "hash" for the scalar path.
   std::string path_name() const {
-    return simd::call_at<matcher_archs>(path_, [&](auto arch) -> std::string {
+    return simd::dispatch_to<matcher_archs>(path_, [&](auto arch) -> std::string {
       using Arch = decltype(arch);
       if constexpr (std::is_same_v<Arch, simd::scalar>) {
         return automaton_.empty() ? "scalar (hash)" : "scalar (aho-corasick)";
@@ -568,7 +568,7 @@ private:
   detail::anchor_index anchors_;       // the phrases, their anchors and the filter tables
   detail::phrase_verifier verifier_;   // the exact check
   detail::phrase_automaton automaton_; // the scalar path (empty for a huge lexicon)
-  std::size_t path_;                   // position in matcher_archs of the path find_all() takes
+  simd::arch_id path_;                 // the path find_all() takes
 };
 
 } // namespace ipo

@@ -15,6 +15,7 @@
 // which path runs.
 #pragma once
 
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -179,40 +180,57 @@ decltype(auto) dispatch(F&& kernel) {
   return detail::dispatch_over(std::forward<F>(kernel), ArchList{}, free_choice);
 }
 
+/// A stable identifier of an architecture (a hash of its name): the same in every translation
+/// unit, whatever architectures each one compiles in.
+using arch_id = std::uint32_t;
+
+/// The identifier of architecture A.
+template <class A>
+constexpr arch_id id_of() noexcept {
+  arch_id h = 2166136261u; // FNV-1a
+  for (char const* c = A::name(); *c != '\0'; ++c) {
+    h = (h ^ static_cast<unsigned char>(*c)) * 16777619u;
+  }
+  return h;
+}
+
 namespace detail {
+/// Calls the kernel with the architecture whose identifier is `id`; the list holds it (else
+/// the last one runs).
 template <class F, class First, class... Rest>
-decltype(auto) call_at_over(std::size_t index, F&& kernel, arch_list<First, Rest...>) {
+decltype(auto) dispatch_to_over(arch_id id, F&& kernel, arch_list<First, Rest...>) {
   if constexpr (sizeof...(Rest) == 0) {
     return std::forward<F>(kernel)(First{});
   } else {
-    if (index == 0) {
+    if (id == id_of<First>()) {
       return std::forward<F>(kernel)(First{});
     }
-    return call_at_over(index - 1, std::forward<F>(kernel), arch_list<Rest...>{});
+    return dispatch_to_over(id, std::forward<F>(kernel), arch_list<Rest...>{});
   }
 }
-template <class A, class First, class... Rest>
-constexpr std::size_t index_in(arch_list<First, Rest...>) noexcept {
-  if constexpr (std::is_same_v<A, First> || sizeof...(Rest) == 0) {
-    return 0;
-  } else {
-    return 1 + index_in<A>(arch_list<Rest...>{});
-  }
+template <class... Archs>
+constexpr bool holds_id(arch_id id, arch_list<Archs...>) noexcept {
+  return ((id == id_of<Archs>()) || ...);
 }
 } // namespace detail
 
-/// The position in ArchList of the architecture dispatch() chooses: for a caller that makes
-/// the choice once (when it is built) and then calls call_at() on every use.
+/// The architecture dispatch() chooses, as an identifier: for a caller that makes the choice
+/// once (when it is built) and replays it with dispatch_to() on every use.
 template <class ArchList = compiled_archs>
-std::size_t dispatch_index() {
-  return dispatch<ArchList>([](auto arch) { return detail::index_in<decltype(arch)>(ArchList{}); });
+arch_id dispatch_choice() {
+  return dispatch<ArchList>([](auto arch) { return id_of<decltype(arch)>(); });
 }
 
-/// Calls kernel(Arch{}) with the architecture at position `index` of ArchList (as
-/// dispatch_index() returned it; past the end, the last one) and returns its result.
+/// Calls kernel(Arch{}) with the architecture of ArchList whose identifier is `id` (one that
+/// dispatch_choice() returned) and returns its result. When ArchList does not hold it (the
+/// choice was made by code compiled with other flags), dispatch() chooses again among ArchList,
+/// so no path is ever taken that this translation unit did not compile in.
 template <class ArchList = compiled_archs, class F>
-decltype(auto) call_at(std::size_t index, F&& kernel) {
-  return detail::call_at_over(index, std::forward<F>(kernel), ArchList{});
+decltype(auto) dispatch_to(arch_id id, F&& kernel) {
+  if (!detail::holds_id(id, ArchList{})) {
+    return dispatch<ArchList>(std::forward<F>(kernel));
+  }
+  return detail::dispatch_to_over(id, std::forward<F>(kernel), ArchList{});
 }
 
 /// Calls visit(Arch{}) for every architecture of ArchList available at run time, best first.
