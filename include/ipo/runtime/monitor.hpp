@@ -329,7 +329,12 @@ private:
     if (reasoning_.size() >= settle_check_) {
       settle_steps(false);
     }
-    if (reasoning_.size() >= score_check_ || (!waiting && steps_.size() > settled_before)) {
+    // A newly settled step can be scored only once as many bytes as characters are needed
+    // follow it (a byte is at most one character): most settle well before that.
+    bool const newly_scorable =
+        !waiting && steps_.size() > settled_before &&
+        reasoning_.size() >= steps_[settled_before].end + score_lookahead_ + 1;
+    if (reasoning_.size() >= score_check_ || newly_scorable) {
       score_steps(false, events);
     }
     plan_next_check();
