@@ -500,3 +500,78 @@ TEST_CASE("stream_monitor: no allocation per piece after warm-up") {
   CHECK(monitor.steps().size() == steps);
   CHECK(steps > 20);
 }
+
+namespace {
+// The monitor's character counts, plainly: the text cut into units (a maximal white-space run,
+// one character; any other byte, one character unless it is a UTF-8 continuation byte, which
+// is none), then walked unit by unit.
+struct count_unit {
+  std::size_t begin, end, characters;
+};
+std::vector<count_unit> count_units(std::string_view text, std::size_t from) {
+  std::vector<count_unit> units;
+  for (std::size_t i = from; i < text.size();) {
+    std::size_t end = i + 1;
+    if (ipo::is_ascii_space(text[i])) {
+      while (end < text.size() && ipo::is_ascii_space(text[end])) {
+        ++end;
+      }
+    }
+    bool const continuation = (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80;
+    units.push_back({i, end, continuation ? 0u : 1u});
+    i = end;
+  }
+  return units;
+}
+std::size_t reference_position_after(std::string_view text, std::size_t from, std::size_t enough) {
+  std::size_t count = 0;
+  if (enough == 0) {
+    return from;
+  }
+  for (count_unit const& u : count_units(text, from)) {
+    count += u.characters;
+    if (count == enough) {
+      return u.end;
+    }
+  }
+  return text.size();
+}
+std::size_t reference_last_with(std::string_view text, std::size_t enough) {
+  if (enough == 0) {
+    return text.size();
+  }
+  auto const units = count_units(text, 0);
+  std::size_t count = 0;
+  for (std::size_t k = units.size(); k > 0; --k) {
+    count += units[k - 1].characters;
+    if (count == enough) {
+      return units[k - 1].begin;
+    }
+  }
+  return std::string_view::npos;
+}
+} // namespace
+
+TEST_CASE("the monitor's character counts equal a plain unit-by-unit walk") {
+  std::mt19937 rng(2026);
+  // Bytes that exercise every case: letters, single spaces, runs of mixed white space, UTF-8
+  // lead and continuation bytes (typographic quotes), at every block alignment.
+  std::string const alphabet = std::string("abc  \t\n\r") + "\xE2\x80\x99" + "\xC3\xA9";
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::string text;
+    std::size_t const length = rng() % 120;
+    bool const spacey = trial % 3 == 0; // long white-space runs across block edges
+    for (std::size_t k = 0; k < length; ++k) {
+      text += spacey && rng() % 2 == 0 ? ' ' : alphabet[rng() % alphabet.size()];
+    }
+    std::size_t const enough = rng() % 70;
+    std::size_t const from = text.empty() ? 0 : rng() % (text.size() + 1);
+    CAPTURE(text);
+    CAPTURE(enough);
+    CAPTURE(from);
+    REQUIRE(ipo::detail::position_after_characters(text, from, enough) ==
+            reference_position_after(text, from, enough));
+    REQUIRE(ipo::detail::last_position_with_characters_after(text, enough) ==
+            reference_last_with(text, enough));
+  }
+}

@@ -84,6 +84,50 @@ struct monitor_event {
   step_score score{};
 };
 
+namespace detail {
+
+// The monitor's character counts: a lower bound of the canonical characters a phrase match spans
+// (the same both ways): a white-space run is one, a UTF-8 continuation byte none, any other
+// byte one.
+inline constexpr bool is_continuation_byte(unsigned char c) noexcept {
+  return (c & 0xC0) == 0x80;
+}
+
+/// Where `enough` characters after `from` end in `text` (or its end).
+inline std::size_t position_after_characters(std::string_view text, std::size_t from,
+                                             std::size_t enough) noexcept {
+  std::size_t count = 0, i = from;
+  std::size_t const n = text.size();
+  while (i < n && count < enough) {
+    unsigned char const c = static_cast<unsigned char>(text[i++]);
+    if (is_ascii_space(c)) {
+      while (i < n && is_ascii_space(text[i])) {
+        ++i;
+      }
+    }
+    count += is_continuation_byte(c) ? 0 : 1;
+  }
+  return i;
+}
+
+/// The last position of `text` with at least `enough` characters after it, or npos.
+inline std::size_t last_position_with_characters_after(std::string_view text,
+                                                       std::size_t enough) noexcept {
+  std::size_t count = 0, i = text.size();
+  while (i > 0 && count < enough) {
+    unsigned char const c = static_cast<unsigned char>(text[--i]);
+    if (is_ascii_space(c)) {
+      while (i > 0 && is_ascii_space(text[i - 1])) {
+        --i;
+      }
+    }
+    count += is_continuation_byte(c) ? 0 : 1;
+  }
+  return count >= enough ? i : std::string_view::npos;
+}
+
+} // namespace detail
+
 /// The streaming monitor (see the top of this file). `S` segments, the lexicon scores, `D`
 /// decides the first compliance step. One monitor follows one stream at a time; reset() (or
 /// restart()) starts the next and keeps every buffer's capacity. Not thread-safe.
@@ -387,40 +431,15 @@ private:
                        : npos;
   }
 
-  // Characters, counted as a lower bound of the canonical characters a phrase match spans
-  // (the same both ways): a white-space run is one, a UTF-8 continuation byte none, any other
-  // byte one.
-  static bool is_continuation(unsigned char c) noexcept { return (c & 0xC0) == 0x80; }
-
   /// Where `enough` characters after `from` end (or the end of the reasoning).
   std::size_t position_after(std::size_t from, std::size_t enough) const noexcept {
-    std::size_t count = 0, i = from;
-    std::size_t const n = reasoning_.size();
-    while (i < n && count < enough) {
-      unsigned char const c = static_cast<unsigned char>(reasoning_[i++]);
-      if (is_ascii_space(c)) {
-        while (i < n && is_ascii_space(reasoning_[i])) {
-          ++i;
-        }
-      }
-      count += is_continuation(c) ? 0 : 1;
-    }
-    return i;
+    return detail::position_after_characters(reasoning_, from, enough);
   }
 
   /// The last position with at least `enough` characters after it, or npos.
   std::size_t last_with_characters_after(std::size_t enough) const noexcept {
-    std::size_t count = 0, i = reasoning_.size();
-    while (i > 0 && count < enough) {
-      unsigned char const c = static_cast<unsigned char>(reasoning_[--i]);
-      if (is_ascii_space(c)) {
-        while (i > 0 && is_ascii_space(reasoning_[i - 1])) {
-          --i;
-        }
-      }
-      count += is_continuation(c) ? 0 : 1;
-    }
-    return count >= enough ? i : npos;
+    std::size_t const at = detail::last_position_with_characters_after(reasoning_, enough);
+    return at == std::string_view::npos ? npos : at;
   }
 
   /// Scores the settled steps whose scores are final (all when `final`), in one scorer call.
