@@ -87,24 +87,25 @@ void collect_scored_rows(std::span<Label const> labels, std::size_t vocab,
   scratch.targets.clear();
   out.token_counts.assign(sequences, 0);
   std::size_t const T = options.sequence_length;
-  std::size_t const shift = options.shift_labels ? 1 : 0;
   check_argument(labels.size() < std::size_t{1} << 32, fn, "labels.size()", labels.size(),
                  "fewer than 2^32 rows");
   for (std::size_t s = 0; s < sequences; ++s) {
-    for (std::size_t t = 0; t + shift < T; ++t) {
-      std::size_t const index = s * T + t + shift;
-      auto const label = static_cast<std::int64_t>(labels[index]);
-      if (label == options.ignore_index) {
-        continue;
+    for (std::size_t t = 0; t < T; ++t) {
+      // The CUDA plan kernel decides each row with the same function (phases.hpp).
+      std::int64_t const target =
+          row_target(labels.data(), s, t, T, options.shift_labels, options.ignore_index, vocab);
+      if (target == -1) {
+        continue; // not scored: the ignore index, or the last position when labels are shifted
       }
-      if (label < 0 || static_cast<std::uint64_t>(label) >= vocab) [[unlikely]] {
-        throw_argument_error(fn, "labels[" + std::to_string(index) + "]", label,
-                             "a token id in [0, " + std::to_string(vocab) +
-                                 ") or the ignore index (" + std::to_string(options.ignore_index) +
-                                 ")");
+      if (target < -1) [[unlikely]] {
+        auto const index = static_cast<std::size_t>(-2 - target);
+        throw_argument_error(
+            fn, "labels[" + std::to_string(index) + "]", static_cast<std::int64_t>(labels[index]),
+            "a token id in [0, " + std::to_string(vocab) + ") or the ignore index (" +
+                std::to_string(options.ignore_index) + ")");
       }
       scratch.scored_rows.push_back(static_cast<std::uint32_t>(s * T + t));
-      scratch.targets.push_back(label);
+      scratch.targets.push_back(target);
       ++out.token_counts[s];
     }
   }
