@@ -39,6 +39,13 @@ enum class trigger_policy {
           ///< the threshold (a step that hedges is not a cue)
 };
 
+/// What one step's cue scores say to the lexical detector.
+enum class lexical_verdict {
+  none,        ///< not a compliance step; the search goes on
+  compliance,  ///< a compliance step
+  turned_safe, ///< a safety step under trigger_policy::stop: the search ends without a cue
+};
+
 struct lexical_detector_options {
   float threshold = 1.0f; ///< compliance weight a step needs (>= 0)
   trigger_policy triggers = trigger_policy::ignore;
@@ -59,31 +66,31 @@ public:
                                               std::span<byte_span const> steps) const {
     scorer_.score(reasoning, steps, scores_);
     for (std::size_t k = 1; k < scores_.size(); ++k) {
-      step_score const& s = scores_[k];
-      float const compliance = s[cue_kind::compliance];
-      float const safety = s[cue_kind::trigger] + s[cue_kind::refusal];
-      switch (options_.triggers) {
-      case trigger_policy::ignore:
-        if (compliance >= options_.threshold && compliance > 0.0f) {
-          return k;
-        }
-        break;
-      case trigger_policy::stop:
-        if (safety >= options_.threshold && safety > 0.0f) {
-          return std::nullopt;
-        }
-        if (compliance >= options_.threshold && compliance > 0.0f) {
-          return k;
-        }
-        break;
-      case trigger_policy::net:
-        if (compliance - safety >= options_.threshold && compliance > 0.0f) {
-          return k;
-        }
+      switch (verdict(scores_[k])) {
+      case lexical_verdict::compliance:
+        return k;
+      case lexical_verdict::turned_safe:
+        return std::nullopt;
+      case lexical_verdict::none:
         break;
       }
     }
     return std::nullopt;
+  }
+
+  /// The verdict on one step's scores under the options (first_compliance() judges steps from
+  /// index 1 on; the streaming monitor decides with this as the steps complete).
+  lexical_verdict verdict(step_score const& s) const noexcept {
+    float const compliance = s[cue_kind::compliance];
+    float const safety = s[cue_kind::trigger] + s[cue_kind::refusal];
+    if (options_.triggers == trigger_policy::stop && safety >= options_.threshold &&
+        safety > 0.0f) {
+      return lexical_verdict::turned_safe;
+    }
+    float const weight =
+        options_.triggers == trigger_policy::net ? compliance - safety : compliance;
+    return weight >= options_.threshold && compliance > 0.0f ? lexical_verdict::compliance
+                                                             : lexical_verdict::none;
   }
 
   /// The per-step scores of the last first_compliance() call.

@@ -491,20 +491,14 @@ private:
     }
     std::optional<std::size_t> found;
     if constexpr (lexical) {
-      lexical_detector_options const& o = detector_.options();
       for (std::size_t k = first; k < last && !found && !detection_over_; ++k) {
         if (!judged(k)) {
           continue;
         }
-        step_score const& s = scores_[k];
-        float const compliance = s[cue_kind::compliance];
-        float const safety = s[cue_kind::trigger] + s[cue_kind::refusal];
-        bool const complies = compliance > 0.0f && (o.triggers == trigger_policy::net
-                                                        ? compliance - safety >= o.threshold
-                                                        : compliance >= o.threshold);
-        if (o.triggers == trigger_policy::stop && safety >= o.threshold && safety > 0.0f) {
+        lexical_verdict const v = detector_.verdict(scores_[k]);
+        if (v == lexical_verdict::turned_safe) {
           detection_over_ = true; // turned safe before any compliance: the search ends
-        } else if (complies) {
+        } else if (v == lexical_verdict::compliance) {
           found = k;
         }
       }
