@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ipo/loss/detail/row_kernels.hpp"
+#include "ipo/loss/stats.hpp" // row_stats itself, usable without the kernels
 #include "ipo/simd/dispatch.hpp"
 
 namespace L = ipo::loss;

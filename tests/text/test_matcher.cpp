@@ -1,3 +1,4 @@
+#include "ipo/cues/cue_match.hpp"
 #include "ipo/cues/default_lexicon.hpp"
 #include "ipo/cues/matcher.hpp"
 #include "ipo/cues/scorer.hpp"

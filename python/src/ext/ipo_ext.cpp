@@ -531,6 +531,15 @@ private:
   variant monitor_;
 };
 
+/// A decoded piece as bytes: a bytes object as it is, a str in UTF-8.
+std::string piece_bytes(nb::handle piece) {
+  if (nb::isinstance<nb::bytes>(piece)) {
+    nb::bytes const b = nb::borrow<nb::bytes>(piece);
+    return std::string(b.c_str(), b.size());
+  }
+  return nb::cast<std::string>(piece);
+}
+
 /// A Python object with start(text) and next() -> str | bytes | None, as a StreamingGenerator.
 struct py_stream_generator {
   nb::object target;
@@ -545,12 +554,7 @@ struct py_stream_generator {
     if (out.is_none()) {
       return std::nullopt;
     }
-    if (nb::isinstance<nb::bytes>(out)) {
-      nb::bytes const b = nb::cast<nb::bytes>(out);
-      piece.assign(b.c_str(), b.size());
-    } else {
-      piece = nb::cast<std::string>(out);
-    }
+    piece = piece_bytes(out);
     return std::string_view(piece);
   }
 };
@@ -567,14 +571,6 @@ ipo::trigger_selection parse_selection(std::string const& name) {
   }
   throw nb::value_error(
       ("selection = \"" + name + "\": expected \"all\", \"round-robin\" or \"random\"").c_str());
-}
-
-std::string piece_bytes(nb::handle piece) {
-  if (nb::isinstance<nb::bytes>(piece)) {
-    nb::bytes const b = nb::borrow<nb::bytes>(piece);
-    return std::string(b.c_str(), b.size());
-  }
-  return nb::cast<std::string>(piece);
 }
 
 NB_MODULE(_ipo, m) {

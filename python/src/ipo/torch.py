@@ -124,6 +124,14 @@ def _cuda_preference_loss(logits, labels, ref_logps, gradient, options: dict) ->
         )
 
 
+def _run_preference_loss(logits, labels, ref_logps, gradient, options: str) -> dict:
+    """One call of the logits op on the logits' device; ``gradient`` may be the logits buffer."""
+    if logits.device.type == "cuda":
+        return _cuda_preference_loss(logits, labels, ref_logps, gradient, json.loads(options))
+    _require_cpu(labels, ref_logps, op="preference_loss")
+    return _ipo.preference_loss(logits, labels.contiguous(), ref_logps, gradient, json.loads(options))
+
+
 def _outputs(result: dict, batch: int, device) -> tuple:
     logps = torch.tensor(result["policy_logps"], dtype=torch.float64, device=device)
     counts = torch.tensor(result["token_counts"], dtype=torch.int64, device=device)
@@ -143,11 +151,7 @@ def _preference_loss_op(
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     logits = logits.contiguous()
     gradient = torch.empty_like(logits)
-    if logits.device.type == "cuda":
-        result = _cuda_preference_loss(logits, labels, ref_logps, gradient, json.loads(options))
-    else:
-        _require_cpu(labels, ref_logps, op="preference_loss")
-        result = _ipo.preference_loss(logits, labels.contiguous(), ref_logps, gradient, json.loads(options))
+    result = _run_preference_loss(logits, labels, ref_logps, gradient, options)
     loss, logps, counts, stats, chosen, rejected = _outputs(result, labels.shape[0], logits.device)
     return loss, gradient, logps, counts, stats, chosen, rejected
 
@@ -158,11 +162,7 @@ def _preference_loss_inplace_op(
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     if not logits.is_contiguous():
         raise ValueError("inplace=True needs contiguous logits")
-    if logits.device.type == "cuda":
-        result = _cuda_preference_loss(logits, labels, ref_logps, logits, json.loads(options))
-    else:
-        _require_cpu(labels, ref_logps, op="preference_loss")
-        result = _ipo.preference_loss(logits, labels.contiguous(), ref_logps, logits, json.loads(options))
+    result = _run_preference_loss(logits, labels, ref_logps, logits, options)
     return _outputs(result, labels.shape[0], logits.device)
 
 
