@@ -54,4 +54,6 @@ def test_half_precision_logits(dtype):
 def test_unsupported_options_raise_before_device_work():
     logits64, labels, ref = make_batch()
     with pytest.raises(ValueError, match="one loss type"):
+        it.preference_loss(logits64.float().cuda(), labels.cuda(), ref.cuda(), loss_type=["sigmoid", "hinge"])
+    with pytest.raises(ValueError, match='"sft"'):
         it.preference_loss(logits64.float().cuda(), labels.cuda(), ref.cuda(), loss_type=["sigmoid", "sft"])
