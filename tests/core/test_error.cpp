@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <locale>
 #include <stdexcept>
 #include <string>
 
@@ -41,4 +45,52 @@ TEST_CASE("check_argument throws only when the condition fails") {
   CHECK_NOTHROW(ipo::check_argument(true, "f", "n", 3, "n > 0"));
   CHECK_THROWS_WITH(ipo::check_argument(false, "f", "n", 0, "n > 0"),
                     "f: argument 'n' = 0 is invalid: expected n > 0");
+}
+
+namespace {
+
+std::string message_of(auto value) {
+  try {
+    ipo::throw_argument_error("f", "x", value, "y");
+  } catch (ipo::argument_error const& e) {
+    std::string const text = e.what();
+    std::string const head = "f: argument 'x' = ", tail = " is invalid: expected y";
+    REQUIRE(text.starts_with(head));
+    REQUIRE(text.ends_with(tail));
+    return text.substr(head.size(), text.size() - head.size() - tail.size());
+  }
+  FAIL("no exception");
+  return {};
+}
+
+// Groups digits in threes with a comma, as many user locales do.
+struct grouping_punct : std::numpunct<char> {
+  char do_thousands_sep() const override { return ','; }
+  std::string do_grouping() const override { return "\3"; }
+  char do_decimal_point() const override { return ';'; }
+};
+
+} // namespace
+
+TEST_CASE("numbers are written in full: 9 significant digits for floats, every digit of ints") {
+  CHECK(message_of(0.1f) == "0.100000001"); // the float nearest 0.1, told apart from 0.1
+  CHECK(message_of(1e-30) == "1e-30");
+  CHECK(message_of(123456789.0) == "123456789");
+  CHECK(message_of(1234567891.0) == "1.23456789e+09");
+  CHECK(message_of(-std::numeric_limits<double>::infinity()) == "-inf");
+  CHECK(message_of(std::nan("")) == "nan");
+  CHECK(message_of(-std::nan("")) == "nan");
+  CHECK(message_of(std::int64_t{-9223372036854775807 - 1}) == "-9223372036854775808");
+  CHECK(message_of(std::uint64_t{18446744073709551615u}) == "18446744073709551615");
+  CHECK(message_of('q') == "'q'");
+}
+
+TEST_CASE("messages do not depend on the global locale") {
+  std::locale const previous =
+      std::locale::global(std::locale(std::locale::classic(), new grouping_punct));
+  std::string const integer = message_of(std::int64_t{1234567});
+  std::string const real = message_of(2.5);
+  std::locale::global(previous);
+  CHECK(integer == "1234567"); // not "1,234,567"
+  CHECK(real == "2.5");        // not "2;5"
 }

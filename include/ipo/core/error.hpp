@@ -7,10 +7,10 @@
 // `ipo::argument_error` is a std::invalid_argument, `ipo::runtime_error` a std::runtime_error.
 #pragma once
 
+#include <charconv>
 #include <cmath>
 #include <concepts>
 #include <cstddef>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -58,21 +58,40 @@ public:
 
 namespace detail {
 
-/// Writes a value the way an error message should show it: strings quoted, floats with
-/// enough digits to tell neighbours apart, bools as words.
+/// Appends a value the way an error message should show it: strings quoted, floats with
+/// enough digits (9 significant) to tell neighbours apart, bools as words. Numbers go through
+/// std::to_chars, not iostreams: the message does not depend on the global locale (no "10,000"),
+/// and a build that links libstdc++ statically into a Python extension, whose locale facets can
+/// be bound to another copy of the library, never formats through them.
 template <class T>
-void describe_value(std::ostream& out, T const& value) {
+void describe_value(std::string& out, T const& value) {
   if constexpr (std::is_same_v<T, bool>) {
-    out << (value ? "true" : "false");
-  } else if constexpr (std::is_floating_point_v<T>) {
-    out.precision(9);
-    out << value;
+    out += value ? "true" : "false";
   } else if constexpr (std::is_same_v<T, char>) {
-    out << '\'' << value << '\'';
+    out += '\'';
+    out += value;
+    out += '\'';
   } else if constexpr (std::is_convertible_v<T const&, std::string_view>) {
-    out << '"' << std::string_view(value) << '"';
+    out += '"';
+    out += std::string_view(value);
+    out += '"';
+  } else if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(value)) {
+      out += "nan"; // one spelling whatever the sign bit
+      return;
+    }
+    char digits[64];
+    auto const written =
+        std::to_chars(digits, digits + sizeof digits, value, std::chars_format::general, 9);
+    out.append(digits, written.ptr);
+  } else if constexpr (std::is_enum_v<T>) {
+    describe_value(out, static_cast<std::underlying_type_t<T>>(value));
   } else {
-    out << value;
+    static_assert(std::is_integral_v<T>,
+                  "describe_value: pass a number, bool, char, string or enum");
+    char digits[24];
+    auto const written = std::to_chars(digits, digits + sizeof digits, value);
+    out.append(digits, written.ptr);
   }
 }
 
@@ -80,11 +99,16 @@ void describe_value(std::ostream& out, T const& value) {
 template <class T>
 std::string argument_message(std::string_view function, std::string_view argument, T const& value,
                              std::string_view expectation) {
-  std::ostringstream out;
-  out << function << ": argument '" << argument << "' = ";
+  std::string out;
+  out.reserve(function.size() + argument.size() + expectation.size() + 64);
+  out += function;
+  out += ": argument '";
+  out += argument;
+  out += "' = ";
   describe_value(out, value);
-  out << " is invalid: expected " << expectation;
-  return out.str();
+  out += " is invalid: expected ";
+  out += expectation;
+  return out;
 }
 
 } // namespace detail
