@@ -85,7 +85,7 @@ emulated run_kernels(ipo::matrix_view<T const> logits, std::vector<std::int64_t>
     T const* row = logits.row_data(e.slot_row[slot]);
     std::vector<ipo::loss::row_stats> partials(block);
     for (unsigned tid = 0; tid < block; ++tid) {
-      partials[tid] = D::thread_row_stats(row, V, tid, block);
+      partials[tid] = D::thread_row_stats_packed(row, V, tid, block);
     }
     for (unsigned width = 1; width < block; width *= 2) { // a tree, as a block reduction is
       for (unsigned tid = 0; tid + width < block; tid += 2 * width) {
@@ -126,27 +126,33 @@ emulated run_kernels(ipo::matrix_view<T const> logits, std::vector<std::int64_t>
   for (auto const& p : per_thread) {
     e.sums += p;
   }
-  // gradient_kernel: per block (row), every thread its strided elements.
+  // gradient_kernel: per block (row), every thread its packs and strided elements; unscored
+  // rows get zeros over a sentinel.
   if (gradient != nullptr) {
-    gradient->assign(rows * V, ipo::from_float<T>(0.0f));
+    gradient->assign(rows * V, ipo::from_float<T>(-9.0f));
     for (std::size_t row = 0; row < rows; ++row) {
       std::int32_t const slot = e.row_slot[row];
-      if (slot < 0) {
-        continue;
-      }
       for (unsigned tid = 0; tid < block; ++tid) {
-        D::thread_row_gradient(logits.row_data(row), gradient->data() + row * V, V,
-                               static_cast<std::size_t>(e.slot_target[slot]), e.slot_max[slot],
-                               e.slot_log_sum[slot], e.scale[row / T_len], tid, block);
+        if (slot < 0) {
+          D::thread_zero_row(gradient->data() + row * V, V, tid, block);
+          continue;
+        }
+        D::thread_row_gradient_packed(logits.row_data(row), gradient->data() + row * V, V,
+                                      static_cast<std::size_t>(e.slot_target[slot]),
+                                      e.slot_max[slot], e.slot_log_sum[slot], e.scale[row / T_len],
+                                      tid, block);
       }
     }
   }
   return e;
 }
 
+// `padding` elements after each logits row: rows then start at varying offsets from a 16-byte
+// boundary, and at other offsets than the gradient's rows (V apart), as in a strided view.
 template <class T>
-void compare_with_cpu(batch::shape shape, unsigned seed, double gradient_tolerance) {
-  auto d = batch::make<T>(shape, seed);
+void compare_with_cpu(batch::shape shape, unsigned seed, double gradient_tolerance,
+                      std::size_t padding = 0) {
+  auto d = batch::make<T>(shape, seed, padding);
   ipo::matrix_view<T const> const logits(d.logits.data(), d.rows(), d.s.vocab, d.stride);
   cases::for_each_objective([&](auto objective, reference::objective_fn const&) {
     using O = decltype(objective);
@@ -189,14 +195,18 @@ void compare_with_cpu(batch::shape shape, unsigned seed, double gradient_toleran
 } // namespace
 
 TEST_CASE("emulated kernels equal the CPU backend: fp32, every objective, block sizes 32 to 1024") {
-  compare_with_cpu<float>({3, 9, 97, 3}, 201, 1e-5);     // odd V, -100 prompt rows
-  compare_with_cpu<float>({2, 5, 1, 1}, 202, 1e-5);      // V = 1
-  compare_with_cpu<float>({2, 40, 1500, 10}, 203, 1e-5); // rows longer than a block
+  compare_with_cpu<float>({3, 9, 97, 3}, 201, 1e-5);      // odd V, -100 prompt rows
+  compare_with_cpu<float>({2, 5, 1, 1}, 202, 1e-5);       // V = 1
+  compare_with_cpu<float>({2, 40, 1500, 10}, 203, 1e-5);  // rows longer than a block
+  compare_with_cpu<float>({2, 9, 1500, 2}, 205, 1e-5, 1); // logits rows at every offset
+  compare_with_cpu<float>({2, 9, 1021, 2}, 206, 1e-5, 3);
 }
 
 TEST_CASE_TEMPLATE("emulated kernels equal the CPU backend: 16-bit logits", T, ipo::bf16,
                    ipo::fp16) {
   compare_with_cpu<T>({2, 7, 333, 2}, 204, std::ldexp(1.0, -7));
+  compare_with_cpu<T>({2, 9, 4000, 2}, 207, std::ldexp(1.0, -7));    // whole packs, aligned rows
+  compare_with_cpu<T>({2, 9, 4000, 2}, 208, std::ldexp(1.0, -7), 5); // rows at every offset
 }
 
 TEST_CASE(

@@ -9,6 +9,8 @@
 //   pairs_kernel       one block; reads 2 words per scored row, writes O(S) words;
 //   gradient_kernel    reads each scored row again and writes it (in place or elsewhere),
 //                      writes zeros to the S*T - N unscored rows, which it never reads.
+// Rows are read and written 16 bytes per thread access (detail/packed_rows.hpp): a scalar
+// head up to the first 16-byte boundary, packs, a scalar tail; the zeros as streaming stores.
 #pragma once
 
 #if !defined(__CUDACC__)
@@ -105,7 +107,8 @@ __global__ void __launch_bounds__(Block)
     return; // an unused slot: the whole block leaves together
   }
   T const* row = logits + static_cast<std::size_t>(st.slot_row[slot]) * stride;
-  row_stats const partial = ipo::loss::detail::thread_row_stats(row, vocab, threadIdx.x, Block);
+  row_stats const partial =
+      ipo::loss::detail::thread_row_stats_packed(row, vocab, threadIdx.x, Block);
   row_stats const total = reduce(temp).Reduce(partial, ipo::loss::detail::merge_stats_op{});
   if (threadIdx.x == 0) {
     st.slot_max[slot] = total.max;
@@ -203,15 +206,13 @@ __global__ void __launch_bounds__(Block)
   T* out = gradient + row * gradient_stride;
   std::int32_t const slot = st.row_slot[row];
   if (slot < 0) {
-    for (std::size_t v = threadIdx.x; v < vocab; v += Block) {
-      out[v] = from_float<T>(0.0f);
-    }
+    ipo::loss::detail::thread_zero_row(out, vocab, threadIdx.x, Block);
     return;
   }
-  ipo::loss::detail::thread_row_gradient(logits + row * stride, out, vocab,
-                                         static_cast<std::size_t>(st.slot_target[slot]),
-                                         st.slot_max[slot], st.slot_log_sum[slot],
-                                         st.sequence_scale[row / seq_len], threadIdx.x, Block);
+  ipo::loss::detail::thread_row_gradient_packed(
+      logits + row * stride, out, vocab, static_cast<std::size_t>(st.slot_target[slot]),
+      st.slot_max[slot], st.slot_log_sum[slot], st.sequence_scale[row / seq_len], threadIdx.x,
+      Block);
 }
 
 // ---- fused linear: kernels between the cuBLAS products -----------------------------------
@@ -251,9 +252,9 @@ __global__ void __launch_bounds__(Block)
   __shared__ typename reduce::TempStorage temp;
   std::uint32_t const slot = chunk_slots[blockIdx.x];
   float const* row = logits + blockIdx.x * vocab;
-  row_stats const total =
-      reduce(temp).Reduce(ipo::loss::detail::thread_row_stats(row, vocab, threadIdx.x, Block),
-                          ipo::loss::detail::merge_stats_op{});
+  row_stats const total = reduce(temp).Reduce(
+      ipo::loss::detail::thread_row_stats_packed(row, vocab, threadIdx.x, Block),
+      ipo::loss::detail::merge_stats_op{});
   if (threadIdx.x == 0) {
     st.slot_max[slot] = total.max;
     st.slot_log_sum[slot] = logf(total.sum_exp);
@@ -329,7 +330,7 @@ __global__ void __launch_bounds__(Block)
                           std::uint32_t const* chunk_slots, device_state st) {
   std::uint32_t const slot = chunk_slots[blockIdx.x];
   float* row = logits + blockIdx.x * vocab;
-  ipo::loss::detail::thread_row_gradient(
+  ipo::loss::detail::thread_row_gradient_packed(
       row, row, vocab, static_cast<std::size_t>(st.slot_target[slot]), st.slot_max[slot],
       st.slot_log_sum[slot], st.sequence_scale[slot / seq_len], threadIdx.x, Block);
 }

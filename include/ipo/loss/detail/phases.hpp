@@ -12,6 +12,7 @@
 
 #include "ipo/config.hpp"
 #include "ipo/core/dtype.hpp"
+#include "ipo/loss/detail/packed_rows.hpp"
 #include "ipo/loss/objectives.hpp"
 #include "ipo/loss/stats.hpp"
 
@@ -24,21 +25,25 @@ struct merge_stats_op {
   }
 };
 
+/// Adds one element to a thread's running summary (the online log-sum-exp update).
+IPO_HOST_DEVICE inline void absorb_value(row_stats& s, float value) noexcept {
+  using std::exp;
+  if (value > s.max) {
+    s.sum_exp = s.sum_exp * exp(s.max - value) + 1.0f;
+    s.max = value;
+  } else if (value != -INFINITY) {
+    s.sum_exp += exp(value - s.max);
+  }
+}
+
 /// Phase 1 of a row: thread `tid` of `threads` summarises x[tid], x[tid + threads], ...
 /// (coalesced: neighbouring threads read neighbouring elements).
 template <class T>
 IPO_HOST_DEVICE row_stats thread_row_stats(T const* x, std::size_t n, unsigned tid,
                                            unsigned threads) noexcept {
-  using std::exp;
   row_stats s{};
   for (std::size_t v = tid; v < n; v += threads) {
-    float const value = to_float(x[v]);
-    if (value > s.max) {
-      s.sum_exp = s.sum_exp * exp(s.max - value) + 1.0f;
-      s.max = value;
-    } else if (value != -INFINITY) {
-      s.sum_exp += exp(value - s.max);
-    }
+    absorb_value(s, to_float(x[v]));
   }
   return s;
 }
@@ -53,6 +58,103 @@ IPO_HOST_DEVICE void thread_row_gradient(T const* x, T* out, std::size_t n, std:
   for (std::size_t v = tid; v < n; v += threads) {
     float const p = exp((to_float(x[v]) - row_max) - log_sum);
     out[v] = from_float<T>(scale * ((v == target ? 1.0f : 0.0f) - p));
+  }
+}
+
+/// Adds a pack to a running summary: one rescale for the pack's max, then one exp per lane.
+template <class T>
+IPO_HOST_DEVICE void absorb_pack(row_stats& s, pack<T> const& p) noexcept {
+  using std::exp;
+  float values[pack_lanes<T>];
+  float pack_max = -INFINITY;
+  for (std::size_t j = 0; j < pack_lanes<T>; ++j) {
+    values[j] = to_float(p.lane[j]);
+    pack_max = values[j] > pack_max ? values[j] : pack_max;
+  }
+  if (pack_max == -INFINITY) {
+    return; // every lane is -inf: adds nothing (and exp(-inf - -inf) would be NaN)
+  }
+  if (pack_max > s.max) {
+    s.sum_exp *= exp(s.max - pack_max);
+    s.max = pack_max;
+  }
+  for (std::size_t j = 0; j < pack_lanes<T>; ++j) {
+    s.sum_exp += exp(values[j] - s.max);
+  }
+}
+
+/// Phase 1 of a row with 16-byte loads: thread `tid` of `threads` summarises its head and
+/// tail elements and its packs (packed_rows.hpp). Same result as thread_row_stats() over a
+/// different share of the row, up to rounding.
+template <class T>
+IPO_HOST_DEVICE row_stats thread_row_stats_packed(T const* x, std::size_t n, unsigned tid,
+                                                  unsigned threads) noexcept {
+  row_split const split = split_row(x, n);
+  row_stats s{};
+  for (std::size_t v = tid; v < split.head; v += threads) {
+    absorb_value(s, to_float(x[v]));
+  }
+  T const* packs = x + split.head;
+  for (std::size_t k = tid; k < split.packs; k += threads) {
+    absorb_pack(s, load_pack(packs + k * pack_lanes<T>));
+  }
+  std::size_t const tail = split.tail_begin<T>();
+  for (std::size_t v = tid; v < split.tail; v += threads) {
+    absorb_value(s, to_float(x[tail + v]));
+  }
+  return s;
+}
+
+/// Phase 3 of a row with 16-byte loads and stores: what thread_row_gradient() writes. When
+/// `x` and `out` sit at different offsets from a 16-byte boundary no pack lines up with both,
+/// and the thread falls back to thread_row_gradient().
+template <class T>
+IPO_HOST_DEVICE void
+thread_row_gradient_packed(T const* x, T* out, std::size_t n, std::size_t target, float row_max,
+                           float log_sum, float scale, unsigned tid, unsigned threads) noexcept {
+  if (misalignment(x) != misalignment(out)) {
+    thread_row_gradient(x, out, n, target, row_max, log_sum, scale, tid, threads);
+    return;
+  }
+  using std::exp;
+  auto const gradient_at = [&](std::size_t v, float value) {
+    float const p = exp((value - row_max) - log_sum);
+    return from_float<T>(scale * ((v == target ? 1.0f : 0.0f) - p));
+  };
+  row_split const split = split_row(x, n);
+  for (std::size_t v = tid; v < split.head; v += threads) {
+    out[v] = gradient_at(v, to_float(x[v]));
+  }
+  for (std::size_t k = tid; k < split.packs; k += threads) {
+    std::size_t const first = split.head + k * pack_lanes<T>;
+    pack<T> const in = load_pack(x + first);
+    pack<T> result;
+    for (std::size_t j = 0; j < pack_lanes<T>; ++j) {
+      result.lane[j] = gradient_at(first + j, to_float(in.lane[j]));
+    }
+    store_pack(out + first, result);
+  }
+  std::size_t const tail = split.tail_begin<T>();
+  for (std::size_t v = tail + tid; v < n; v += threads) {
+    out[v] = gradient_at(v, to_float(x[v]));
+  }
+}
+
+/// The gradient row of an unscored row: thread `tid` writes its zeros (+0 in every storage
+/// type), packs with streaming stores, the row is never read.
+template <class T>
+IPO_HOST_DEVICE void thread_zero_row(T* out, std::size_t n, unsigned tid,
+                                     unsigned threads) noexcept {
+  row_split const split = split_row(out, n);
+  for (std::size_t v = tid; v < split.head; v += threads) {
+    out[v] = from_float<T>(0.0f);
+  }
+  for (std::size_t k = tid; k < split.packs; k += threads) {
+    store_zero_pack(out + split.head + k * pack_lanes<T>);
+  }
+  std::size_t const tail = split.tail_begin<T>();
+  for (std::size_t v = tail + tid; v < n; v += threads) {
+    out[v] = from_float<T>(0.0f);
   }
 }
 
