@@ -23,6 +23,34 @@ double median(std::vector<float> values) {
   return n % 2 == 1 ? values[n / 2] : 0.5 * (double(values[n / 2 - 1]) + values[n / 2]);
 }
 
+/// Milliseconds of GPU work on the default stream, by a pair of CUDA events.
+class event_timer {
+public:
+  event_timer() {
+    cudaEventCreate(&start_);
+    cudaEventCreate(&stop_);
+  }
+  ~event_timer() {
+    cudaEventDestroy(start_);
+    cudaEventDestroy(stop_);
+  }
+  event_timer(event_timer const&) = delete;
+  event_timer& operator=(event_timer const&) = delete;
+  template <class Work>
+  float operator()(Work&& work) {
+    cudaEventRecord(start_);
+    work();
+    cudaEventRecord(stop_);
+    cudaEventSynchronize(stop_);
+    float ms = 0;
+    cudaEventElapsedTime(&ms, start_, stop_);
+    return ms;
+  }
+
+private:
+  cudaEvent_t start_{}, stop_{};
+};
+
 bool have_device() {
   int devices = 0;
   return cudaGetDeviceCount(&devices) == cudaSuccess && devices > 0;
@@ -64,18 +92,7 @@ void BM_CudaPreferenceLoss(benchmark::State& state) {
   std::vector<float> host_ref(2 * kPairs, -300.0f);
   cudaMemcpy(ref, host_ref.data(), host_ref.size() * sizeof(float), cudaMemcpyHostToDevice);
 
-  cudaEvent_t start, stop;
-  cudaEventCreate(&start);
-  cudaEventCreate(&stop);
-  auto const timed = [&](auto&& work) {
-    cudaEventRecord(start);
-    work();
-    cudaEventRecord(stop);
-    cudaEventSynchronize(stop);
-    float ms = 0;
-    cudaEventElapsedTime(&ms, start, stop);
-    return ms;
-  };
+  event_timer timed;
   L::preference_loss_options o;
   o.sequence_length = kSeqLen;
   ipo::matrix_view<T> view(logits, kRows, vocab);
@@ -97,14 +114,95 @@ void BM_CudaPreferenceLoss(benchmark::State& state) {
   state.counters["GBps"] = double(bound_bytes) / call_s / 1e9;
   state.counters["bound_GBps"] = double(bound_bytes) / copy_s / 1e9;
   state.counters["vs_bound"] = copy_s / call_s;
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
   cudaFree(logits);
   cudaFree(copy_source);
   cudaFree(copy_target);
   cudaFree(labels);
   cudaFree(ref);
   cudaFree(workspace);
+}
+
+// The fused linear loss on a bf16 model: 4 pairs x 2 x 256 positions, 128 scored per sequence
+// (1,024 scored rows, one chunk), hidden size H and vocabulary V from the arguments. Baseline:
+// the three bare tensor-core products of the same shapes (logits, d(hidden), d(weight)) by
+// cublasGemmEx, alternated with the call; vs_gemm = their median time over the call's.
+// extra_MiB: the call's workspace, the memory it needs beyond its inputs and gradients.
+void BM_CudaFusedLinear(benchmark::State& state) {
+  if (!have_device()) {
+    state.SkipWithError("no CUDA device on this machine: GPU figures not measured");
+    return;
+  }
+  using T = ipo::bf16;
+  constexpr std::size_t pairs = 4, seq_len = 256, rows = 2 * pairs * seq_len, scored = rows / 2;
+  auto const width = static_cast<std::size_t>(state.range(0));
+  auto const vocab = static_cast<std::size_t>(state.range(1));
+  std::size_t const bytes =
+      L::cuda::fused_linear_workspace_bytes<T>(rows, 2 * pairs, width, vocab, scored);
+  T *hidden = nullptr, *weight = nullptr, *d_hidden = nullptr;
+  float *d_weight = nullptr, *ref = nullptr, *logits = nullptr;
+  std::int64_t* labels = nullptr;
+  void* workspace = nullptr;
+  L::cuda::check_cuda(cudaMalloc(&hidden, rows * width * sizeof(T)), "cudaMalloc");
+  L::cuda::check_cuda(cudaMalloc(&weight, vocab * width * sizeof(T)), "cudaMalloc");
+  L::cuda::check_cuda(cudaMalloc(&d_hidden, rows * width * sizeof(T)), "cudaMalloc");
+  L::cuda::check_cuda(cudaMalloc(&d_weight, vocab * width * sizeof(float)), "cudaMalloc");
+  L::cuda::check_cuda(cudaMalloc(&ref, 2 * pairs * sizeof(float)), "cudaMalloc");
+  L::cuda::check_cuda(cudaMalloc(&labels, rows * sizeof(std::int64_t)), "cudaMalloc");
+  L::cuda::check_cuda(cudaMalloc(&workspace, bytes), "cudaMalloc");
+  L::cuda::check_cuda(cudaMalloc(&logits, scored * vocab * sizeof(float)), "cudaMalloc");
+  cudaMemset(hidden, 0, rows * width * sizeof(T));
+  cudaMemset(weight, 0, vocab * width * sizeof(T));
+  std::vector<std::int64_t> host_labels(rows);
+  for (std::size_t r = 0; r < rows; ++r) {
+    host_labels[r] =
+        (r % seq_len) < seq_len / 2 ? -100 : static_cast<std::int64_t>((r * 2654435761u) % vocab);
+  }
+  cudaMemcpy(labels, host_labels.data(), rows * sizeof(std::int64_t), cudaMemcpyHostToDevice);
+  std::vector<float> host_ref(2 * pairs, -300.0f);
+  cudaMemcpy(ref, host_ref.data(), host_ref.size() * sizeof(float), cudaMemcpyHostToDevice);
+  cublasHandle_t handle;
+  cublasCreate(&handle);
+  event_timer timed;
+  auto const H = static_cast<int>(width), V = static_cast<int>(vocab), n = static_cast<int>(scored);
+  float const one = 1.0f, zero = 0.0f;
+  auto const bare_products = [&] { // logits (n x V), d(hidden) (n x H, bf16), d(weight) (V x H)
+    cublasGemmEx(handle, CUBLAS_OP_T, CUBLAS_OP_N, V, n, H, &one, weight, CUDA_R_16BF, H, hidden,
+                 CUDA_R_16BF, H, &zero, logits, CUDA_R_32F, V, CUBLAS_COMPUTE_32F,
+                 CUBLAS_GEMM_DEFAULT);
+    T const* d_logits = reinterpret_cast<T const*>(logits); // any bf16 data of n x V
+    cublasGemmEx(handle, CUBLAS_OP_N, CUBLAS_OP_N, H, n, V, &one, weight, CUDA_R_16BF, H, d_logits,
+                 CUDA_R_16BF, V, &zero, d_hidden, CUDA_R_16BF, H, CUBLAS_COMPUTE_32F,
+                 CUBLAS_GEMM_DEFAULT);
+    cublasGemmEx(handle, CUBLAS_OP_N, CUBLAS_OP_T, H, V, n, &one, hidden, CUDA_R_16BF, H, d_logits,
+                 CUDA_R_16BF, V, &one, d_weight, CUDA_R_32F, H, CUBLAS_COMPUTE_32F,
+                 CUBLAS_GEMM_DEFAULT);
+  };
+  L::preference_loss_options o;
+  o.sequence_length = seq_len;
+  L::preference_loss_result result;
+  std::vector<float> call_ms, gemm_ms;
+  for (auto _ : state) {
+    gemm_ms.push_back(timed(bare_products));
+    float const ms = timed([&] {
+      L::cuda::fused_linear_preference_loss<T>(
+          handle, ipo::matrix_view<T const>(hidden, rows, width),
+          ipo::matrix_view<T const>(weight, vocab, width), nullptr, labels, ref,
+          L::sigmoid_loss{0.1}, o, scored, workspace, bytes, nullptr,
+          {ipo::matrix_view<T>(d_hidden, rows, width),
+           ipo::matrix_view<float>(d_weight, vocab, width), nullptr},
+          result);
+    });
+    call_ms.push_back(ms);
+    state.SetIterationTime(ms / 1e3);
+  }
+  L::cuda::check_cuda(cudaGetLastError(), "bench_cuda");
+  state.counters["vs_gemm"] = median(gemm_ms) / median(call_ms);
+  state.counters["extra_MiB"] = double(bytes) / (1024.0 * 1024.0);
+  cublasDestroy(handle);
+  for (void* p : {(void*)hidden, (void*)weight, (void*)d_hidden, (void*)d_weight, (void*)ref,
+                  (void*)labels, workspace, (void*)logits}) {
+    cudaFree(p);
+  }
 }
 
 } // namespace
@@ -128,5 +226,12 @@ bool const registered = register_loss<float>("BM_CudaPreferenceLoss") &&
                         register_loss<ipo::fp16>("BM_CudaPreferenceLoss_fp16");
 
 } // namespace
+
+BENCHMARK(BM_CudaFusedLinear)
+    ->Args({4096, 128256})
+    ->Args({2048, 32000})
+    ->ArgNames({"H", "V"})
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <random>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace L = ipo::loss;
@@ -90,16 +91,35 @@ void compare(std::size_t pairs, std::size_t seq_len, std::size_t vocab, O const&
   expect(max_error <= tolerance * max_gradient, "gradient", max_error, max_gradient);
 }
 
-// The fused linear variant (cuBLAS) against the CPU one.
+// The largest difference between a device array (of T) and the CPU's fp32 one, and the
+// largest CPU entry.
+template <class T>
+std::pair<double, double> max_difference(T const* device, std::vector<float> const& cpu) {
+  std::vector<T> host(cpu.size());
+  cudaMemcpy(host.data(), device, host.size() * sizeof(T), cudaMemcpyDeviceToHost);
+  double scale = 1e-30, error = 0;
+  for (std::size_t k = 0; k < cpu.size(); ++k) {
+    scale = std::max(scale, std::fabs(double(cpu[k])));
+    error = std::max(error, std::fabs(double(cpu[k]) - double(ipo::to_float(host[k]))));
+  }
+  return {error, scale};
+}
+
+// The fused linear variant (cuBLAS; tensor cores for bf16 / fp16) against the CPU one, which
+// runs in fp32 on the same values (the 16-bit inputs widened exactly).
+template <class T>
 void compare_fused_linear(std::size_t pairs, std::size_t seq_len, std::size_t width,
                           std::size_t vocab) {
   std::size_t const rows = 2 * pairs * seq_len, sequences = 2 * pairs;
   std::mt19937 rng(9);
   std::normal_distribution<float> value(0.0f, 0.3f);
-  std::vector<float> hidden(rows * width), weight(vocab * width), bias(vocab);
-  for (auto* v : {&hidden, &weight, &bias}) {
-    for (auto& x : *v) {
-      x = value(rng);
+  std::vector<T> hidden(rows * width), weight(vocab * width), bias(vocab);
+  std::vector<float> hidden32(hidden.size()), weight32(weight.size()), bias32(bias.size());
+  for (auto [v, v32] :
+       {std::pair{&hidden, &hidden32}, std::pair{&weight, &weight32}, std::pair{&bias, &bias32}}) {
+    for (std::size_t k = 0; k < v->size(); ++k) {
+      (*v)[k] = ipo::from_float<T>(value(rng));
+      (*v32)[k] = ipo::to_float((*v)[k]);
     }
   }
   std::vector<std::int64_t> labels(rows);
@@ -112,57 +132,60 @@ void compare_fused_linear(std::size_t pairs, std::size_t seq_len, std::size_t wi
   std::vector<float> cpu_dh(rows * width), cpu_dw(vocab * width), cpu_db(vocab);
   L::preference_loss_result cpu;
   L::fused_linear_preference_loss(
-      ipo::matrix_view<float const>(hidden.data(), rows, width),
-      ipo::matrix_view<float const>(weight.data(), vocab, width), std::span<float const>(bias),
+      ipo::matrix_view<float const>(hidden32.data(), rows, width),
+      ipo::matrix_view<float const>(weight32.data(), vocab, width), std::span<float const>(bias32),
       std::span<std::int64_t const>(labels), L::linear_reference{ref, {}, {}, {}},
       L::sigmoid_loss{}, o, {}, cpu,
       {ipo::matrix_view<float>(cpu_dh.data(), rows, width),
        ipo::matrix_view<float>(cpu_dw.data(), vocab, width), std::span<float>(cpu_db)});
   auto upload = [](auto const& host) {
-    using T = typename std::decay_t<decltype(host)>::value_type;
-    T* device = nullptr;
-    L::cuda::check_cuda(cudaMalloc(&device, host.size() * sizeof(T)), "cudaMalloc");
-    cudaMemcpy(device, host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice);
+    using V = typename std::decay_t<decltype(host)>::value_type;
+    V* device = nullptr;
+    L::cuda::check_cuda(cudaMalloc(&device, host.size() * sizeof(V)), "cudaMalloc");
+    cudaMemcpy(device, host.data(), host.size() * sizeof(V), cudaMemcpyHostToDevice);
     return device;
   };
-  float* d_hidden = upload(hidden);
-  float* d_weight = upload(weight);
-  float* d_bias = upload(bias);
+  T* d_hidden = upload(hidden);
+  T* d_weight = upload(weight);
+  T* d_bias = upload(bias);
   std::int64_t* d_labels = upload(labels);
   float* d_ref = upload(ref);
-  float* g_hidden = upload(cpu_dh);
+  T* g_hidden = upload(hidden); // overwritten by the call
   float* g_weight = upload(cpu_dw);
   float* g_bias = upload(cpu_db);
   std::size_t const chunk_rows = seq_len * 4;
   std::size_t const bytes =
-      L::cuda::fused_linear_workspace_bytes(rows, sequences, width, vocab, chunk_rows);
+      L::cuda::fused_linear_workspace_bytes<T>(rows, sequences, width, vocab, chunk_rows);
   void* workspace = nullptr;
   L::cuda::check_cuda(cudaMalloc(&workspace, bytes), "cudaMalloc");
   cublasHandle_t handle;
   cublasCreate(&handle);
   L::preference_loss_result gpu;
-  L::cuda::fused_linear_preference_loss(
-      handle, ipo::matrix_view<float const>(d_hidden, rows, width),
-      ipo::matrix_view<float const>(d_weight, vocab, width), d_bias, d_labels, d_ref,
-      L::sigmoid_loss{}, o, chunk_rows, workspace, bytes, nullptr,
-      {ipo::matrix_view<float>(g_hidden, rows, width),
-       ipo::matrix_view<float>(g_weight, vocab, width), g_bias},
+  L::cuda::fused_linear_preference_loss<T>(
+      handle, ipo::matrix_view<T const>(d_hidden, rows, width),
+      ipo::matrix_view<T const>(d_weight, vocab, width), d_bias, d_labels, d_ref, L::sigmoid_loss{},
+      o, chunk_rows, workspace, bytes, nullptr,
+      {ipo::matrix_view<T>(g_hidden, rows, width), ipo::matrix_view<float>(g_weight, vocab, width),
+       g_bias},
       gpu);
-  std::vector<float> dw(vocab * width);
-  cudaMemcpy(dw.data(), g_weight, dw.size() * sizeof(float), cudaMemcpyDeviceToHost);
+  // fp32: products in another order. bf16 / fp16: the logits gradient is rounded to T before
+  // the backward products and d(hidden) is stored in T.
+  double const loss_tolerance = 1e-5, gradient_tolerance = std::is_same_v<T, float> ? 1e-4
+                                                           : std::is_same_v<T, ipo::bf16>
+                                                               ? std::ldexp(1.0, -6)
+                                                               : std::ldexp(1.0, -9);
+  expect(std::fabs(gpu.loss - cpu.loss) <= loss_tolerance * std::fabs(cpu.loss),
+         "fused linear loss", gpu.loss, cpu.loss);
+  for (auto [name, got] : {std::pair{"fused linear d(weight)", max_difference(g_weight, cpu_dw)},
+                           std::pair{"fused linear d(bias)", max_difference(g_bias, cpu_db)},
+                           std::pair{"fused linear d(hidden)", max_difference(g_hidden, cpu_dh)}}) {
+    expect(got.first <= gradient_tolerance * got.second, name, got.first, got.second);
+  }
   cublasDestroy(handle);
   for (void* p : {(void*)d_hidden, (void*)d_weight, (void*)d_bias, (void*)d_labels, (void*)d_ref,
                   (void*)g_hidden, (void*)g_weight, (void*)g_bias, workspace}) {
     cudaFree(p);
   }
-  expect(std::fabs(gpu.loss - cpu.loss) <= 1e-5 * std::fabs(cpu.loss), "fused linear loss",
-         gpu.loss, cpu.loss);
-  double scale = 1e-30, error = 0;
-  for (std::size_t k = 0; k < dw.size(); ++k) {
-    scale = std::max(scale, std::fabs(double(cpu_dw[k])));
-    error = std::max(error, std::fabs(double(cpu_dw[k]) - dw[k]));
-  }
-  expect(error <= 1e-4 * scale, "fused linear d(weight)", error, scale);
 }
 
 } // namespace
@@ -184,7 +207,9 @@ int main() {
   compare<float>(4, 33, 1001, L::simpo_loss{}, 2);
   compare<ipo::bf16>(4, 64, 50257, L::identity_po_loss{}, 3);
   compare<ipo::fp16>(2, 16, 4099, L::discopop_loss{}, 4);
-  compare_fused_linear(4, 32, 256, 5003);
+  compare_fused_linear<float>(4, 32, 256, 5003);
+  compare_fused_linear<ipo::bf16>(4, 32, 256, 5003);
+  compare_fused_linear<ipo::fp16>(2, 16, 128, 4099);
   std::printf("%d checks failed\n", failures);
   return failures == 0 ? 0 : 1;
 }

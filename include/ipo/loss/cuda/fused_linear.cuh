@@ -1,12 +1,15 @@
 // ipo/loss/cuda/fused_linear.cuh: the fused linear preference loss on the GPU.
 //
 // hidden [2P*T x H], lm_head weight [V x H] (optional bias [V]), labels [2P*T], all device
-// memory. Scored rows are planned on the device; the call then synchronises once to read the
-// per-sequence token counts and form chunks of whole pairs (at most `chunk_rows` scored rows).
-// Per chunk of n rows: a gather (n x H), cuBLAS SGEMM logits = H_c W^T (n x V, fp32),
-// the row-statistics kernel, the pairs kernel, the gradient written over the logits, SGEMV
-// d(bias) += column sums, SGEMM dH_c = dlogits W scattered to d(hidden), SGEMM
-// d(weight) += dlogits^T H_c (fp32 accumulation): 6 n H V flops. The reference side is
+// memory, in fp32, bf16 or fp16 (hidden, weight and bias of one type T). Scored rows are
+// planned on the device; the call then synchronises once to read the per-sequence token
+// counts and form chunks of whole pairs (at most `chunk_rows` scored rows). Per chunk of n
+// rows: a gather (n x H of T), logits = H_c W^T (n x V) by cublasGemmEx with fp32 accumulation
+// and fp32 output (tensor cores for bf16 / fp16), the row-statistics kernel, the pairs kernel,
+// the logits gradient (fp32, over the logits, for T = fp32; rounded to T in a second n x V
+// buffer otherwise, as a bf16 model's autograd holds it), then three products on T operands
+// with fp32 accumulation: d(bias) += column sums (fp32), dH_c = dlogits W (in T) scattered to
+// d(hidden), d(weight) += dlogits^T H_c (fp32): 6 n H V flops. The reference side is
 // precomputed per-sequence log-probabilities (device), or none for reference-free objectives.
 // The call returns after reading the results back (it synchronises `stream`).
 #pragma once
@@ -21,8 +24,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <vector>
 
+#include "ipo/core/dtype.hpp"
 #include "ipo/loss/cuda/kernels.cuh"
 #include "ipo/loss/cuda/preference_loss.cuh"
 #include "ipo/loss/detail/pair_plan.hpp"
@@ -39,52 +44,98 @@ inline void check_cublas(cublasStatus_t status, char const* function) {
   }
 }
 
-/// Device gradients of fused_linear_preference_loss(); each may be empty. Overwritten.
-struct device_linear_gradients {
-  matrix_view<float> hidden; ///< [rows x H]
+/// Device gradients of fused_linear_preference_loss() for inputs of type T; each may be empty.
+/// Overwritten. d(hidden) is in the input type; d(weight) and d(bias) accumulate over chunks
+/// and are fp32 whatever T is (an optimizer's master copy; round them to T if needed).
+template <class T>
+struct device_linear_gradients_of {
+  matrix_view<T> hidden;     ///< [rows x H]
   matrix_view<float> weight; ///< [V x H], contiguous rows (row_stride == H)
   float* bias = nullptr;     ///< [V]
 };
+/// The gradients of the fp32 variant.
+using device_linear_gradients = device_linear_gradients_of<float>;
 
 namespace detail {
+
+/// cuBLAS's name of a storage type.
+template <class T>
+constexpr cudaDataType_t cuda_data_type() {
+  if constexpr (std::is_same_v<T, float>) {
+    return CUDA_R_32F;
+  } else if constexpr (std::is_same_v<T, ipo::bf16>) {
+    return CUDA_R_16BF;
+  } else {
+    static_assert(std::is_same_v<T, ipo::fp16>, "fused linear inputs: float, ipo::bf16, ipo::fp16");
+    return CUDA_R_16F;
+  }
+}
+
+/// C = op(A) op(B) (alpha 1, beta 0 or 1) in cuBLAS's column-major terms, A and B of type T,
+/// C of type TC, fp32 accumulation (no TF32 for fp32 operands).
+template <class T, class TC>
+void gemm(cublasHandle_t handle, cublasOperation_t op_a, cublasOperation_t op_b, int m, int n,
+          int k, T const* a, int lda, T const* b, int ldb, bool accumulate, TC* c, int ldc,
+          char const* fn) {
+  float const one = 1.0f, zero = 0.0f;
+  check_cublas(cublasGemmEx(handle, op_a, op_b, m, n, k, &one, a, cuda_data_type<T>(), lda, b,
+                            cuda_data_type<T>(), ldb, accumulate ? &one : &zero, c,
+                            cuda_data_type<TC>(), ldc, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT),
+               fn);
+}
+
 struct linear_layout {
-  std::size_t state, per_pair, chunk_slots, gathered, d_gathered, logits, ones, total;
+  std::size_t state, per_pair, chunk_slots, gathered, d_gathered, logits, d_logits, ones, total;
 };
-inline linear_layout plan_linear(std::size_t rows, std::size_t sequences, std::size_t width,
-                                 std::size_t vocab, std::size_t chunk_rows) {
+template <class T>
+linear_layout plan_linear(std::size_t rows, std::size_t sequences, std::size_t width,
+                          std::size_t vocab, std::size_t chunk_rows) {
+  bool const separate_gradient = !std::is_same_v<T, float>;
   linear_layout l{};
   l.state = 0;
   l.per_pair = align_up(preference_loss_workspace_bytes(rows, sequences));
   l.chunk_slots = l.per_pair + align_up(sequences / 2 * sizeof(ipo::loss::detail::pair_sums));
   l.gathered = l.chunk_slots + align_up(chunk_rows * sizeof(std::uint32_t));
-  l.d_gathered = l.gathered + align_up(chunk_rows * width * sizeof(float));
-  l.logits = l.d_gathered + align_up(chunk_rows * width * sizeof(float));
-  l.ones = l.logits + align_up(chunk_rows * vocab * sizeof(float));
-  l.total = l.ones + align_up(chunk_rows * sizeof(float));
+  l.d_gathered = l.gathered + align_up(chunk_rows * width * sizeof(T));
+  l.logits = l.d_gathered + align_up(chunk_rows * width * sizeof(T));
+  l.d_logits = l.logits + align_up(chunk_rows * vocab * sizeof(float));
+  l.ones = l.d_logits + (separate_gradient ? align_up(chunk_rows * vocab * sizeof(T)) : 0);
+  l.total = l.ones + align_up(chunk_rows * sizeof(T));
   return l;
 }
+
+/// Block per element chunk: n ones of type T (the d(bias) product's operand).
+template <class T>
+__global__ void fill_ones_kernel(T* ones, std::size_t n) {
+  std::size_t const k = blockIdx.x * blockDim.x + threadIdx.x;
+  if (k < n) {
+    ones[k] = from_float<T>(1.0f);
+  }
+}
+
 } // namespace detail
 
-/// Bytes of device workspace for fused_linear_preference_loss() with chunks of at most
-/// `chunk_rows` scored rows (one chunk of fp32 logits plus two gathered [chunk_rows x H]).
-inline std::size_t fused_linear_workspace_bytes(std::size_t rows, std::size_t sequences,
-                                                std::size_t width, std::size_t vocab,
-                                                std::size_t chunk_rows) {
-  return detail::plan_linear(rows, sequences, width, vocab, chunk_rows).total;
+/// Bytes of device workspace for fused_linear_preference_loss() on inputs of type T with
+/// chunks of at most `chunk_rows` scored rows: one chunk of fp32 logits, two gathered
+/// [chunk_rows x H] of T, and for bf16 / fp16 the chunk's logits gradient in T.
+template <class T = float>
+std::size_t fused_linear_workspace_bytes(std::size_t rows, std::size_t sequences, std::size_t width,
+                                         std::size_t vocab, std::size_t chunk_rows) {
+  return detail::plan_linear<T>(rows, sequences, width, vocab, chunk_rows).total;
 }
 
 /// The fused linear loss on `stream` with `handle` (see the top of this file). A pair with more
 /// scored rows than `chunk_rows` is an error (the chunk could not hold it).
-template <class Label, PairwiseObjective O>
+template <class T, class Label, PairwiseObjective O>
 fused_linear_report
-fused_linear_preference_loss(cublasHandle_t handle, matrix_view<float const> hidden,
-                             matrix_view<float const> weight, float const* bias,
-                             Label const* labels, float const* reference_logps, O const& objective,
+fused_linear_preference_loss(cublasHandle_t handle, matrix_view<T const> hidden,
+                             matrix_view<T const> weight, T const* bias, Label const* labels,
+                             float const* reference_logps, O const& objective,
                              preference_loss_options const& options, std::size_t chunk_rows,
                              void* workspace, std::size_t workspace_bytes, cudaStream_t stream,
-                             device_linear_gradients gradients, preference_loss_result& out) {
+                             device_linear_gradients_of<T> gradients, preference_loss_result& out) {
   constexpr char const* fn = "ipo::loss::cuda::fused_linear_preference_loss";
-  ipo::loss::detail::check_linear(hidden, weight, {}, "", fn);
+  ipo::loss::detail::check_linear<T>(hidden, weight, {}, "", fn);
   std::size_t const rows = hidden.rows(), width = hidden.cols(), vocab = weight.rows();
   std::size_t const sequences = ipo::loss::detail::validate_batch(options, rows, rows, fn);
   ipo::loss::detail::check_cuda_options(options, fn);
@@ -96,10 +147,10 @@ fused_linear_preference_loss(cublasHandle_t handle, matrix_view<float const> hid
                  fn, "reference_logps", reference_logps == nullptr ? "null" : "given",
                  O::reference_free ? "null for a reference-free objective"
                                    : "per-sequence log-probabilities");
-  auto const layout = detail::plan_linear(rows, sequences, width, vocab, chunk_rows);
+  auto const layout = detail::plan_linear<T>(rows, sequences, width, vocab, chunk_rows);
   check_argument(workspace != nullptr && workspace_bytes >= layout.total, fn, "workspace_bytes",
                  workspace_bytes,
-                 "at least fused_linear_workspace_bytes() = " + std::to_string(layout.total));
+                 "at least fused_linear_workspace_bytes<T>() = " + std::to_string(layout.total));
   check_argument(gradients.weight.data() == nullptr || gradients.weight.row_stride() == width, fn,
                  "gradients.weight.row_stride", gradients.weight.row_stride(),
                  "H (contiguous rows)");
@@ -109,24 +160,24 @@ fused_linear_preference_loss(cublasHandle_t handle, matrix_view<float const> hid
   detail::layout_state(workspace, rows, sequences, &st);
   auto* per_pair = reinterpret_cast<ipo::loss::detail::pair_sums*>(base + layout.per_pair);
   auto* chunk_slots = reinterpret_cast<std::uint32_t*>(base + layout.chunk_slots);
-  auto* gathered = reinterpret_cast<float*>(base + layout.gathered);
-  auto* d_gathered = reinterpret_cast<float*>(base + layout.d_gathered);
+  auto* gathered = reinterpret_cast<T*>(base + layout.gathered);
+  auto* d_gathered = reinterpret_cast<T*>(base + layout.d_gathered);
   auto* logits = reinterpret_cast<float*>(base + layout.logits);
-  auto* ones = reinterpret_cast<float*>(base + layout.ones);
+  // The logits gradient the backward products read: over the logits for fp32, else its own.
+  T* d_logits = std::is_same_v<T, float> ? reinterpret_cast<T*>(logits)
+                                         : reinterpret_cast<T*>(base + layout.d_logits);
+  auto* ones = reinterpret_cast<T*>(base + layout.ones);
 
   unsigned long long const none = ~0ull;
   check_cuda(
       cudaMemcpyAsync(st.first_bad_label, &none, sizeof none, cudaMemcpyHostToDevice, stream), fn);
   check_cuda(
       cudaMemcpyAsync(st.first_empty_pair, &none, sizeof none, cudaMemcpyHostToDevice, stream), fn);
-  std::vector<float> const host_ones(chunk_rows, 1.0f);
-  check_cuda(cudaMemcpyAsync(ones, host_ones.data(), chunk_rows * sizeof(float),
-                             cudaMemcpyHostToDevice, stream),
-             fn);
+  detail::fill_ones_kernel<T>
+      <<<static_cast<unsigned>((chunk_rows + 255) / 256), 256, 0, stream>>>(ones, chunk_rows);
   if (gradients.hidden.data() != nullptr) {
-    check_cuda(cudaMemset2DAsync(gradients.hidden.data(),
-                                 gradients.hidden.row_stride() * sizeof(float), 0,
-                                 width * sizeof(float), rows, stream),
+    check_cuda(cudaMemset2DAsync(gradients.hidden.data(), gradients.hidden.row_stride() * sizeof(T),
+                                 0, width * sizeof(T), rows, stream),
                fn);
   }
   if (gradients.weight.data() != nullptr) {
@@ -136,9 +187,9 @@ fused_linear_preference_loss(cublasHandle_t handle, matrix_view<float const> hid
   if (gradients.bias != nullptr) {
     check_cuda(cudaMemsetAsync(gradients.bias, 0, vocab * sizeof(float), stream), fn);
   }
-  std::size_t const T = options.sequence_length;
+  std::size_t const T_len = options.sequence_length;
   detail::plan_kernel<Label, 256><<<static_cast<unsigned>(sequences), 256, 0, stream>>>(
-      labels, T, options.shift_labels, options.ignore_index, vocab, st);
+      labels, T_len, options.shift_labels, options.ignore_index, vocab, st);
   check_cuda(cudaGetLastError(), fn);
   std::vector<std::int32_t> counts(sequences); // the one synchronisation: chunks need the counts
   check_cuda(cudaMemcpyAsync(counts.data(), st.count, sequences * sizeof(std::int32_t),
@@ -147,8 +198,8 @@ fused_linear_preference_loss(cublasHandle_t handle, matrix_view<float const> hid
   check_cuda(cudaStreamSynchronize(stream), fn);
 
   check_cublas(cublasSetStream(handle, stream), fn);
-  float const one = 1.0f, zero = 0.0f;
   auto const H = static_cast<int>(width), V = static_cast<int>(vocab);
+  auto const weight_ld = static_cast<int>(weight.row_stride());
   std::size_t const pairs = sequences / 2;
   fused_linear_report report;
   std::vector<std::uint32_t> slots;
@@ -167,7 +218,7 @@ fused_linear_preference_loss(cublasHandle_t handle, matrix_view<float const> hid
       }
       for (std::size_t s : {c, r}) {
         for (std::int32_t k = 0; k < counts[s]; ++k) {
-          slots.push_back(static_cast<std::uint32_t>(s * T + static_cast<std::size_t>(k)));
+          slots.push_back(static_cast<std::uint32_t>(s * T_len + static_cast<std::size_t>(k)));
         }
       }
       ++last;
@@ -177,43 +228,37 @@ fused_linear_preference_loss(cublasHandle_t handle, matrix_view<float const> hid
       check_cuda(cudaMemcpyAsync(chunk_slots, slots.data(), slots.size() * sizeof(std::uint32_t),
                                  cudaMemcpyHostToDevice, stream),
                  fn);
-      detail::gather_rows_kernel<128><<<n, 128, 0, stream>>>(hidden.data(), hidden.row_stride(),
-                                                             width, chunk_slots, st, gathered);
+      detail::gather_rows_kernel<128, T><<<n, 128, 0, stream>>>(hidden.data(), hidden.row_stride(),
+                                                                width, chunk_slots, st, gathered);
       // Row-major logits[n x V] = gathered[n x H] W^T: in column-major terms W^T-op times gathered.
-      check_cublas(cublasSgemm(handle, CUBLAS_OP_T, CUBLAS_OP_N, V, n, H, &one, weight.data(),
-                               static_cast<int>(weight.row_stride()), gathered, H, &zero, logits,
-                               V),
-                   fn);
-      if (bias != nullptr) { // logits += bias for every row: a rank-1 update with the ones vector
-        check_cublas(cublasSger(handle, V, n, &one, bias, 1, ones, 1, logits, V), fn);
+      detail::gemm(handle, CUBLAS_OP_T, CUBLAS_OP_N, V, n, H, weight.data(), weight_ld, gathered, H,
+                   false, logits, V, fn);
+      if (bias != nullptr) {
+        detail::add_bias_kernel<row_block, T><<<n, row_block, 0, stream>>>(logits, vocab, bias);
       }
       detail::chunk_row_stats_kernel<row_block>
           <<<n, row_block, 0, stream>>>(logits, vocab, chunk_slots, st);
     }
     detail::chunk_pairs_kernel<O, 256><<<1, 256, 0, stream>>>(
-        objective, first, last, sequences, T, options.layout, options.nll_weight,
+        objective, first, last, sequences, T_len, options.layout, options.nll_weight,
         options.empty_pairs == empty_pair_policy::skip, reference_logps, st, per_pair);
     if (any_gradient && n > 0) {
-      detail::chunk_gradient_kernel<row_block>
-          <<<n, row_block, 0, stream>>>(logits, vocab, T, chunk_slots, st);
-      if (gradients.bias != nullptr) {
-        check_cublas(cublasSgemv(handle, CUBLAS_OP_N, V, n, &one, logits, V, ones, 1, &one,
-                                 gradients.bias, 1),
-                     fn);
+      detail::chunk_gradient_kernel<row_block, T>
+          <<<n, row_block, 0, stream>>>(logits, d_logits, vocab, T_len, chunk_slots, st);
+      if (gradients.bias != nullptr) { // d(bias)[V x 1] += dlogits^T ones
+        detail::gemm(handle, CUBLAS_OP_N, CUBLAS_OP_N, V, 1, n, static_cast<T const*>(d_logits), V,
+                     static_cast<T const*>(ones), n, true, gradients.bias, V, fn);
       }
       if (gradients.hidden.data() != nullptr) {
-        check_cublas(cublasSgemm(handle, CUBLAS_OP_N, CUBLAS_OP_N, H, n, V, &one, weight.data(),
-                                 static_cast<int>(weight.row_stride()), logits, V, &zero,
-                                 d_gathered, H),
-                     fn);
-        detail::scatter_rows_kernel<128><<<n, 128, 0, stream>>>(d_gathered, width, chunk_slots, st,
-                                                                gradients.hidden.data(),
-                                                                gradients.hidden.row_stride());
+        detail::gemm(handle, CUBLAS_OP_N, CUBLAS_OP_N, H, n, V, weight.data(), weight_ld,
+                     static_cast<T const*>(d_logits), V, false, d_gathered, H, fn);
+        detail::scatter_rows_kernel<128, T><<<n, 128, 0, stream>>>(d_gathered, width, chunk_slots,
+                                                                   st, gradients.hidden.data(),
+                                                                   gradients.hidden.row_stride());
       }
       if (gradients.weight.data() != nullptr) {
-        check_cublas(cublasSgemm(handle, CUBLAS_OP_N, CUBLAS_OP_T, H, V, n, &one, gathered, H,
-                                 logits, V, &one, gradients.weight.data(), H),
-                     fn);
+        detail::gemm(handle, CUBLAS_OP_N, CUBLAS_OP_T, H, V, n, static_cast<T const*>(gathered), H,
+                     static_cast<T const*>(d_logits), V, true, gradients.weight.data(), H, fn);
       }
     }
     check_cuda(cudaGetLastError(), fn);

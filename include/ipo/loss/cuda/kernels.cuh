@@ -22,6 +22,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "ipo/loss/detail/pair_plan.hpp"
 #include "ipo/loss/detail/phases.hpp"
@@ -218,27 +219,38 @@ __global__ void __launch_bounds__(Block)
 // ---- fused linear: kernels between the cuBLAS products -----------------------------------
 
 /// Block per chunk row k: copies hidden row slot_row[chunk_slots[k]] into gathered row k.
-/// Traffic: n * H reads and writes.
-template <int Block> // a template, so that every .cu file may include this header (no ODR clash)
+/// Traffic: n * H reads and writes of T.
+template <int Block, class T> // a template, so that every .cu file may include this header
 __global__ void __launch_bounds__(Block)
-    gather_rows_kernel(float const* hidden, std::size_t stride, std::size_t width,
-                       std::uint32_t const* chunk_slots, device_state st, float* gathered) {
+    gather_rows_kernel(T const* hidden, std::size_t stride, std::size_t width,
+                       std::uint32_t const* chunk_slots, device_state st, T* gathered) {
   std::size_t const k = blockIdx.x;
-  float const* src = hidden + static_cast<std::size_t>(st.slot_row[chunk_slots[k]]) * stride;
+  T const* src = hidden + static_cast<std::size_t>(st.slot_row[chunk_slots[k]]) * stride;
   for (std::size_t j = threadIdx.x; j < width; j += Block) {
     gathered[k * width + j] = src[j];
   }
 }
 
 /// Block per chunk row k: writes gathered gradient row k to its hidden row. n * H traffic.
-template <int Block>
+template <int Block, class T>
 __global__ void __launch_bounds__(Block)
-    scatter_rows_kernel(float const* gathered, std::size_t width, std::uint32_t const* chunk_slots,
-                        device_state st, float* d_hidden, std::size_t stride) {
+    scatter_rows_kernel(T const* gathered, std::size_t width, std::uint32_t const* chunk_slots,
+                        device_state st, T* d_hidden, std::size_t stride) {
   std::size_t const k = blockIdx.x;
-  float* dst = d_hidden + static_cast<std::size_t>(st.slot_row[chunk_slots[k]]) * stride;
+  T* dst = d_hidden + static_cast<std::size_t>(st.slot_row[chunk_slots[k]]) * stride;
   for (std::size_t j = threadIdx.x; j < width; j += Block) {
     dst[j] = gathered[k * width + j];
+  }
+}
+
+/// Block per chunk row: logits[k, v] += bias[v] (bias in the model's type). n * V reads and
+/// writes of the fp32 logits, V reads of the bias per row (from L2).
+template <int Block, class T>
+__global__ void __launch_bounds__(Block)
+    add_bias_kernel(float* logits, std::size_t vocab, T const* bias) {
+  float* row = logits + blockIdx.x * vocab;
+  for (std::size_t v = threadIdx.x; v < vocab; v += Block) {
+    row[v] += to_float(bias[v]);
   }
 }
 
@@ -323,16 +335,25 @@ __global__ void __launch_bounds__(Block)
   }
 }
 
-/// Block per chunk row: the gradient g_s (onehot - softmax) written over the chunk's logits.
-template <int Block>
+/// Block per chunk row: the gradient g_s (onehot - softmax) of the chunk's fp32 logits, written
+/// over them (Out = float: 16-byte accesses) or into `out` [n x V] in the model's type (bf16,
+/// fp16: the operand of the backward products). n * V reads, n * V writes of Out.
+template <int Block, class Out>
 __global__ void __launch_bounds__(Block)
-    chunk_gradient_kernel(float* logits, std::size_t vocab, std::size_t seq_len,
+    chunk_gradient_kernel(float* logits, Out* out, std::size_t vocab, std::size_t seq_len,
                           std::uint32_t const* chunk_slots, device_state st) {
   std::uint32_t const slot = chunk_slots[blockIdx.x];
   float* row = logits + blockIdx.x * vocab;
-  ipo::loss::detail::thread_row_gradient_packed(
-      row, row, vocab, static_cast<std::size_t>(st.slot_target[slot]), st.slot_max[slot],
-      st.slot_log_sum[slot], st.sequence_scale[slot / seq_len], threadIdx.x, Block);
+  std::size_t const target = static_cast<std::size_t>(st.slot_target[slot]);
+  float const scale = st.sequence_scale[slot / seq_len];
+  if constexpr (std::is_same_v<Out, float>) {
+    ipo::loss::detail::thread_row_gradient_packed(row, row, vocab, target, st.slot_max[slot],
+                                                  st.slot_log_sum[slot], scale, threadIdx.x, Block);
+  } else {
+    ipo::loss::detail::thread_row_gradient(row, out + blockIdx.x * vocab, vocab, target,
+                                           st.slot_max[slot], st.slot_log_sum[slot], scale,
+                                           threadIdx.x, Block);
+  }
 }
 
 } // namespace ipo::loss::cuda::detail

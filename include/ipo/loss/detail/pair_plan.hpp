@@ -326,8 +326,9 @@ inline void check_cuda_options(preference_loss_options const& options, char cons
 }
 
 /// Checks a (hidden, weight, bias) triple of the fused linear variants.
-inline void check_linear(matrix_view<float const> hidden, matrix_view<float const> weight,
-                         std::span<float const> bias, std::string const& prefix, char const* fn) {
+template <class T>
+void check_linear(matrix_view<T const> hidden, matrix_view<T const> weight, std::span<T const> bias,
+                  std::string const& prefix, char const* fn) {
   hidden.validate(fn, prefix + "hidden");
   weight.validate(fn, prefix + "weight");
   check_argument(weight.cols() == hidden.cols(), fn, prefix + "weight.cols()", weight.cols(),

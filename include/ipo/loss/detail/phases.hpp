@@ -48,16 +48,17 @@ IPO_HOST_DEVICE row_stats thread_row_stats(T const* x, std::size_t n, unsigned t
   return s;
 }
 
-/// Phase 3 of a row: thread `tid` writes its elements of g * (onehot(target) - softmax).
-/// `target_softmax` is read by the caller before any thread writes (in-place safety).
-template <class T>
-IPO_HOST_DEVICE void thread_row_gradient(T const* x, T* out, std::size_t n, std::size_t target,
+/// Phase 3 of a row: thread `tid` writes its elements of g * (onehot(target) - softmax), in
+/// the logits' type or another (fp32 chunk logits to a bf16 gradient). Element v is read and
+/// written by the same thread, so `out` may be `x` itself.
+template <class T, class Out>
+IPO_HOST_DEVICE void thread_row_gradient(T const* x, Out* out, std::size_t n, std::size_t target,
                                          float row_max, float log_sum, float scale, unsigned tid,
                                          unsigned threads) noexcept {
   using std::exp;
   for (std::size_t v = tid; v < n; v += threads) {
     float const p = exp((to_float(x[v]) - row_max) - log_sum);
-    out[v] = from_float<T>(scale * ((v == target ? 1.0f : 0.0f) - p));
+    out[v] = from_float<Out>(scale * ((v == target ? 1.0f : 0.0f) - p));
   }
 }
 
