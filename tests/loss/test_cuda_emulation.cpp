@@ -121,7 +121,9 @@ emulated run_kernels(ipo::matrix_view<T const> logits, std::vector<std::int64_t>
     e.pair_loss[i] = static_cast<float>(v.loss);
     e.scale[c] = static_cast<float>(v.scale_chosen);
     e.scale[r] = static_cast<float>(v.scale_rejected);
-    per_thread[i % block] += D::sums_of(v, e.counted);
+    per_thread[i % block] +=
+        D::pair_share(v.objective, v.nll, static_cast<float>(v.chosen_reward),
+                      static_cast<float>(v.rejected_reward), o.nll_weight, e.counted);
   }
   for (auto const& p : per_thread) {
     e.sums += p;

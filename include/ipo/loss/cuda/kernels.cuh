@@ -141,7 +141,8 @@ __device__ ipo::loss::detail::pair_sums store_pair(O const& objective, std::size
   st.rejected_reward[i] = static_cast<float>(v.rejected_reward);
   st.sequence_scale[c] = static_cast<float>(v.scale_chosen);
   st.sequence_scale[r] = static_cast<float>(v.scale_rejected);
-  return ipo::loss::detail::sums_of(v, counted);
+  return ipo::loss::detail::pair_share(v.objective, v.nll, st.chosen_reward[i],
+                                       st.rejected_reward[i], nll_weight, counted);
 }
 
 /// One block: per-sequence sums (in row order), the objective of every pair, the means.

@@ -265,26 +265,26 @@ bool needs_all_pairs(O const& objective) noexcept {
 /// The means over counted pairs, summed in pair order.
 inline void summarize_pairs(preference_loss_options const& options, preference_loss_result& out) {
   std::size_t const pairs = out.pair_losses.size();
-  out.loss = out.objective_loss = out.nll_loss = 0;
-  out.mean_chosen_reward = out.mean_rejected_reward = out.mean_margin = out.accuracy = 0;
-  if (out.pairs_counted == 0) {
-    return;
-  }
-  double const inv = 1.0 / static_cast<double>(out.pairs_counted);
-  for (std::size_t i = 0; i < pairs; ++i) {
-    auto const [c, r] = pair_sequences(options.layout, pairs, i);
-    if (out.token_counts[c] == 0 || out.token_counts[r] == 0) {
-      continue;
+  pair_sums sums; // the CUDA pairs kernel reduces the same pair_share() values
+  if (out.pairs_counted > 0) {
+    double const counted = static_cast<double>(out.pairs_counted);
+    for (std::size_t i = 0; i < pairs; ++i) {
+      auto const [c, r] = pair_sequences(options.layout, pairs, i);
+      if (out.token_counts[c] == 0 || out.token_counts[r] == 0) {
+        continue;
+      }
+      sums +=
+          pair_share(out.scratch.pair_objective[i], out.scratch.pair_nll[i], out.chosen_rewards[i],
+                     out.rejected_rewards[i], options.nll_weight, counted);
     }
-    double const chosen = out.chosen_rewards[i], rejected = out.rejected_rewards[i];
-    out.objective_loss += out.scratch.pair_objective[i] * inv;
-    out.nll_loss += out.scratch.pair_nll[i] * inv;
-    out.mean_chosen_reward += chosen * inv;
-    out.mean_rejected_reward += rejected * inv;
-    out.mean_margin += (chosen - rejected) * inv;
-    out.accuracy += (chosen > rejected ? 1.0 : 0.0) * inv;
   }
-  out.loss = out.objective_loss + options.nll_weight * out.nll_loss;
+  out.loss = sums.loss;
+  out.objective_loss = sums.objective;
+  out.nll_loss = sums.nll;
+  out.mean_chosen_reward = sums.chosen_reward;
+  out.mean_rejected_reward = sums.rejected_reward;
+  out.mean_margin = sums.margin;
+  out.accuracy = sums.accuracy;
 }
 
 /// Checks the reference log-probabilities against the objective and the options.

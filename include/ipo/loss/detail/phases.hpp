@@ -252,17 +252,22 @@ struct pair_sums_add {
   }
 };
 
-/// A pair's contribution to the sums (already divided by the number of counted pairs).
-IPO_HOST_DEVICE inline pair_sums sums_of(pair_contribution const& c, double counted) noexcept {
+/// A counted pair's share of the batch means (1/counted of its terms), from what is stored for
+/// it: the objective and NLL terms, and the rewards as stored, in fp32 (TRL forms rewards in
+/// the policy's dtype before averaging; the CPU and CUDA backends both average these).
+IPO_HOST_DEVICE inline pair_sums pair_share(double objective, double nll, float chosen_reward,
+                                            float rejected_reward, double nll_weight,
+                                            double counted) noexcept {
   double const inv = 1.0 / counted;
+  double const chosen = chosen_reward, rejected = rejected_reward;
   pair_sums s;
-  s.loss = c.loss * inv;
-  s.objective = c.objective * inv;
-  s.nll = c.nll * inv;
-  s.chosen_reward = c.chosen_reward * inv;
-  s.rejected_reward = c.rejected_reward * inv;
-  s.margin = (c.chosen_reward - c.rejected_reward) * inv;
-  s.accuracy = (c.chosen_reward > c.rejected_reward ? 1.0 : 0.0) * inv;
+  s.loss = (objective + nll_weight * nll) * inv;
+  s.objective = objective * inv;
+  s.nll = nll * inv;
+  s.chosen_reward = chosen * inv;
+  s.rejected_reward = rejected * inv;
+  s.margin = (chosen - rejected) * inv;
+  s.accuracy = (chosen > rejected ? 1.0 : 0.0) * inv;
   return s;
 }
 
