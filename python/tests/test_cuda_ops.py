@@ -57,3 +57,52 @@ def test_unsupported_options_raise_before_device_work():
         it.preference_loss(logits64.float().cuda(), labels.cuda(), ref.cuda(), loss_type=["sigmoid", "hinge"])
     with pytest.raises(ValueError, match='"sft"'):
         it.preference_loss(logits64.float().cuda(), labels.cuda(), ref.cuda(), loss_type=["sigmoid", "sft"])
+
+
+def _linear_case(dtype, seed=5, pairs=3, T=12, H=64, V=777):
+    """Hidden states, lm_head weight and bias in `dtype`, labels with -100 prompts, reference logps."""
+    g = torch.Generator().manual_seed(seed)
+    hidden = (torch.randn(2 * pairs, T, H, generator=g) * 0.5).to(dtype)
+    weight = (torch.randn(V, H, generator=g) * 0.2).to(dtype)
+    bias = (torch.randn(V, generator=g) * 0.1).to(dtype)
+    labels = torch.randint(0, V, (2 * pairs, T), generator=g)
+    labels[:, : T // 3] = -100
+    ref = -torch.rand(2 * pairs, generator=g, dtype=torch.float64) * 30 - 20
+    return hidden, weight, bias, labels, ref
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16, torch.float16])
+@pytest.mark.parametrize("loss_type", ["sigmoid", "ipo"])
+def test_fused_linear_matches_the_cpu_op_on_the_same_values(dtype, loss_type):
+    hidden, weight, bias, labels, ref = _linear_case(dtype)
+    # The CPU op computes in fp32 on the same (already rounded) values: the reference.
+    h_cpu, w_cpu, b_cpu = (t.float().requires_grad_(True) for t in (hidden, weight, bias))
+    want, want_metrics = it.fused_linear_preference_loss(
+        h_cpu, w_cpu, labels, ref.float(), bias=b_cpu, loss_type=loss_type
+    )
+    want.backward()
+    h, w, b = (t.cuda().requires_grad_(True) for t in (hidden, weight, bias))
+    got, metrics = it.fused_linear_preference_loss(
+        h, w, labels.cuda(), ref.float().cuda(), bias=b, loss_type=loss_type, chunk_rows=2 * 12
+    )
+    got.backward()
+    assert h.grad.dtype == dtype and w.grad.dtype == dtype
+    assert got.item() == pytest.approx(want.item(), rel=1e-5, abs=1e-6)
+    # fp32: products in another order; 16-bit: the logits gradient is rounded to the dtype
+    # before the backward products, and the gradients are returned in it.
+    tolerance = {torch.float32: 1e-4, torch.bfloat16: 2**-6, torch.float16: 2**-9}[dtype]
+    for name, a, b_ in (("hidden", h, h_cpu), ("weight", w, w_cpu), ("bias", b, b_cpu)):
+        scale = b_.grad.abs().max().item()
+        err = (a.grad.float().cpu() - b_.grad).abs().max().item()
+        assert err <= tolerance * scale, f"d({name}): {err} > {tolerance} * {scale}"
+    assert torch.allclose(metrics["policy_logps"].cpu(), want_metrics["policy_logps"], rtol=1e-5, atol=1e-4)
+
+
+def test_fused_linear_on_cuda_rejects_a_reference_model_and_mixed_dtypes():
+    hidden, weight, bias, labels, ref = _linear_case(torch.bfloat16)
+    with pytest.raises(NotImplementedError, match="ref_logps"):
+        it.fused_linear_preference_loss(
+            hidden.cuda(), weight.cuda(), labels.cuda(), ref_hidden=hidden.cuda(), ref_weight=weight.cuda()
+        )
+    with pytest.raises(ValueError, match="lm_head_weight must have the dtype"):
+        it.fused_linear_preference_loss(hidden.cuda(), weight.float().cuda(), labels.cuda(), ref.float().cuda())

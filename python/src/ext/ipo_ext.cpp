@@ -341,6 +341,22 @@ ipo::loss::loss_type cuda_loss_type(loss_setup& setup) {
   return terms[0].type;
 }
 
+#if defined(IPO_PYTHON_HAVE_CUDA)
+ipo_python::device_dtype parse_device_dtype(std::string const& dtype) {
+  if (dtype == "float32") {
+    return ipo_python::device_dtype::fp32;
+  }
+  if (dtype == "bfloat16") {
+    return ipo_python::device_dtype::bf16;
+  }
+  if (dtype == "float16") {
+    return ipo_python::device_dtype::fp16;
+  }
+  throw nb::value_error(
+      ("dtype = \"" + dtype + "\": expected float32, bfloat16 or float16").c_str());
+}
+#endif
+
 nb::dict result_dict(ipo::loss::preference_loss_result const& r) {
   nb::dict d;
   d["loss"] = r.loss;
@@ -902,16 +918,7 @@ NB_MODULE(_ipo, m) {
         ipo::loss::loss_type const type = cuda_loss_type(setup);
         ipo_python::cuda_loss_call call;
         call.logits = reinterpret_cast<void const*>(logits);
-        if (dtype == "float32") {
-          call.dtype = ipo_python::device_dtype::fp32;
-        } else if (dtype == "bfloat16") {
-          call.dtype = ipo_python::device_dtype::bf16;
-        } else if (dtype == "float16") {
-          call.dtype = ipo_python::device_dtype::fp16;
-        } else {
-          throw nb::value_error(
-              ("dtype = \"" + dtype + "\": expected float32, bfloat16 or float16").c_str());
-        }
+        call.dtype = parse_device_dtype(dtype);
         call.rows = rows;
         call.vocab = vocab;
         call.row_stride = row_stride;
@@ -936,6 +943,59 @@ NB_MODULE(_ipo, m) {
       "The fused loss on device memory given by address (ipo.torch passes tensors' data_ptr()), on "
       "a "
       "CUDA stream; synchronises it and returns the loss and metrics.");
+  m.def(
+      "cuda_linear_workspace_bytes",
+      [](std::string const& dtype, std::size_t rows, std::size_t sequences, std::size_t width,
+         std::size_t vocab, std::size_t chunk_rows) {
+        return ipo_python::cuda_linear_workspace_bytes(parse_device_dtype(dtype), rows, sequences,
+                                                       width, vocab, chunk_rows);
+      },
+      "dtype"_a, "rows"_a, "sequences"_a, "width"_a, "vocab"_a, "chunk_rows"_a);
+  m.def(
+      "cuda_fused_linear_preference_loss",
+      [](std::string const& dtype, std::uintptr_t hidden, std::size_t rows, std::size_t width,
+         std::size_t hidden_stride, std::uintptr_t weight, std::size_t vocab,
+         std::size_t weight_stride, std::uintptr_t bias, std::uintptr_t labels, std::uintptr_t ref,
+         std::uintptr_t d_hidden, std::size_t d_hidden_stride, std::uintptr_t d_weight,
+         std::uintptr_t d_bias, std::size_t chunk_rows, std::uintptr_t workspace,
+         std::size_t workspace_bytes, std::uintptr_t stream, nb::dict options) {
+        loss_setup setup = parse_loss_setup(options);
+        ipo::loss::loss_type const type = cuda_loss_type(setup);
+        ipo_python::cuda_linear_call call;
+        call.dtype = parse_device_dtype(dtype);
+        call.hidden = reinterpret_cast<void const*>(hidden);
+        call.rows = rows;
+        call.width = width;
+        call.hidden_stride = hidden_stride;
+        call.weight = reinterpret_cast<void const*>(weight);
+        call.vocab = vocab;
+        call.weight_stride = weight_stride;
+        call.bias = reinterpret_cast<void const*>(bias);
+        call.labels = reinterpret_cast<std::int64_t const*>(labels);
+        call.reference_logps = reinterpret_cast<float const*>(ref);
+        call.d_hidden = reinterpret_cast<void*>(d_hidden);
+        call.d_hidden_stride = d_hidden_stride;
+        call.d_weight = reinterpret_cast<float*>(d_weight);
+        call.d_bias = reinterpret_cast<float*>(d_bias);
+        call.chunk_rows = chunk_rows;
+        call.workspace = reinterpret_cast<void*>(workspace);
+        call.workspace_bytes = workspace_bytes;
+        call.stream = reinterpret_cast<void*>(stream);
+        ipo::loss::preference_loss_result out;
+        {
+          nb::gil_scoped_release release;
+          ipo_python::cuda_fused_linear_preference_loss(call, type, setup.objective.parameters(),
+                                                        setup.options, out);
+        }
+        return result_dict(out);
+      },
+      "dtype"_a, "hidden"_a, "rows"_a, "width"_a, "hidden_stride"_a, "weight"_a, "vocab"_a,
+      "weight_stride"_a, "bias"_a, "labels"_a, "ref_logps"_a, "d_hidden"_a, "d_hidden_stride"_a,
+      "d_weight"_a, "d_bias"_a, "chunk_rows"_a, "workspace"_a, "workspace_bytes"_a, "stream"_a,
+      "options"_a,
+      "The fused linear loss on device memory given by address (fp32, bf16 or fp16 hidden, "
+      "weight and bias; fp32 d(weight) and d(bias), d(hidden) in the input dtype), on a CUDA "
+      "stream; synchronises it and returns the loss and metrics.");
 #else
   m.attr("has_cuda") = false;
 #endif

@@ -16,7 +16,11 @@ The ops are ``torch.library`` custom ops with fake implementations, so they run 
 ``torch.compile`` without graph breaks. Both run on the CPU. :func:`preference_loss` also runs
 on CUDA tensors when the package was built with its CUDA variant (``ipo._ipo.has_cuda``; see
 the README): one pairwise loss type per call (TRL's lists, ``sft``, ``aot`` and ``ld_alpha``
-run on the CPU), on the current stream. The fused linear op is CPU-only for now.
+run on the CPU), on the current stream. So does :func:`fused_linear_preference_loss`, with
+hidden states, weight and bias in fp32, bf16 or fp16 (products on tensor cores with fp32
+accumulation, d(hidden) in the input dtype, d(weight) and d(bias) accumulated in fp32) and the
+reference as ``ref_logps`` (not ``ref_hidden``). The CUDA variant has not yet run on a GPU
+since its fused linear part was added.
 """
 
 from __future__ import annotations
@@ -89,11 +93,7 @@ _DEVICE_DTYPES = {torch.float32: "float32", torch.bfloat16: "bfloat16", torch.fl
 
 def _cuda_preference_loss(logits, labels, ref_logps, gradient, options: dict) -> dict:
     """The logits op on CUDA tensors through the package's CUDA variant, on the current stream."""
-    if not _ipo.has_cuda:
-        raise NotImplementedError(
-            "this build of ipo has no CUDA variant: build it on a machine with nvcc, "
-            "pip install ./python -C cmake.define.IPO_PYTHON_CUDA=ON"
-        )
+    _require_cuda_variant()
     _ipo.check_cuda_loss(options)  # unsupported options fail before any device work
     device = logits.device
     if logits.dtype not in _DEVICE_DTYPES:
@@ -122,6 +122,73 @@ def _cuda_preference_loss(logits, labels, ref_logps, gradient, options: dict) ->
             stream,
             options,
         )
+
+
+def _require_cuda_variant() -> None:
+    if not _ipo.has_cuda:
+        raise NotImplementedError(
+            "this build of ipo has no CUDA variant: build it on a machine with nvcc, "
+            "pip install ./python -C cmake.define.IPO_PYTHON_CUDA=ON"
+        )
+
+
+def _cuda_fused_linear(hidden, weight, bias, labels, ref_logps, ref_hidden, options: dict, chunk_rows: int):
+    """The fused linear op on CUDA tensors: returns (result, d_hidden, d_weight, d_bias)."""
+    _require_cuda_variant()
+    _ipo.check_cuda_loss(options)
+    if ref_hidden is not None:
+        raise NotImplementedError(
+            "ipo.torch.fused_linear_preference_loss on CUDA takes the reference as ref_logps; "
+            "ref_hidden/ref_weight run on the CPU"
+        )
+    device = hidden.device
+    if hidden.dtype not in _DEVICE_DTYPES:
+        raise ValueError(f"hidden must be float32, bfloat16 or float16, got {hidden.dtype}")
+    for name, t in (("lm_head_weight", weight), ("bias", bias)):
+        if t is not None and (t.dtype != hidden.dtype or t.device != device):
+            raise ValueError(f"{name} must have the dtype and device of hidden ({hidden.dtype}, {device})")
+    h = hidden.detach()
+    h = h if h.stride(-1) == 1 else h.contiguous()
+    w = weight.detach()
+    w = w if w.stride(-1) == 1 else w.contiguous()
+    b = None if bias is None else bias.detach().contiguous()
+    labels = labels.to(device=device, dtype=torch.int64).contiguous()
+    ref = None if ref_logps is None else ref_logps.to(device=device, dtype=torch.float32).contiguous()
+    rows, width = h.shape
+    vocab = w.shape[0]
+    sequences = rows // max(1, options["sequence_length"])
+    chunk = chunk_rows if chunk_rows > 0 else rows  # 0: every scored row in one chunk
+    dtype = _DEVICE_DTYPES[h.dtype]
+    workspace_bytes = _ipo.cuda_linear_workspace_bytes(dtype, rows, sequences, width, vocab, chunk)
+    workspace = torch.empty(workspace_bytes, dtype=torch.uint8, device=device)
+    d_hidden = torch.empty_like(h, memory_format=torch.contiguous_format)
+    d_weight = torch.empty((vocab, width), dtype=torch.float32, device=device)
+    d_bias = None if b is None else torch.empty((vocab,), dtype=torch.float32, device=device)
+    stream = torch.cuda.current_stream(device).cuda_stream
+    with torch.cuda.device(device):
+        result = _ipo.cuda_fused_linear_preference_loss(
+            dtype,
+            h.data_ptr(),
+            rows,
+            width,
+            h.stride(0),
+            w.data_ptr(),
+            vocab,
+            w.stride(0),
+            0 if b is None else b.data_ptr(),
+            labels.data_ptr(),
+            0 if ref is None else ref.data_ptr(),
+            d_hidden.data_ptr(),
+            d_hidden.stride(0),
+            d_weight.data_ptr(),
+            0 if d_bias is None else d_bias.data_ptr(),
+            chunk,
+            workspace.data_ptr(),
+            workspace_bytes,
+            stream,
+            options,
+        )
+    return result, d_hidden, d_weight, d_bias
 
 
 def _run_preference_loss(logits, labels, ref_logps, gradient, options: str) -> dict:
@@ -326,6 +393,14 @@ def _fused_linear_op(
     torch.Tensor,
     torch.Tensor,
 ]:
+    if hidden.device.type == "cuda":
+        result, d_hidden, d_weight, d_bias = _cuda_fused_linear(
+            hidden, weight, bias, labels, ref_logps, ref_hidden, json.loads(options), chunk_rows
+        )
+        loss, logps, counts, stats, chosen, rejected = _outputs(result, labels.shape[0], hidden.device)
+        if d_bias is None:
+            d_bias = hidden.new_empty((0,), dtype=torch.float32)
+        return loss, d_hidden, d_weight, d_bias, logps, counts, stats, chosen, rejected
     _require_cpu(hidden, weight, bias, labels, ref_logps, ref_hidden, ref_weight, ref_bias)
 
     def f32(t):
@@ -361,9 +436,11 @@ def _fused_linear_op(
 def _(hidden, weight, bias, labels, ref_logps, ref_hidden, ref_weight, ref_bias, options, chunk_rows):
     loss, logps, counts, stats, chosen, rejected = _fake_outputs(hidden, options)
     d_bias = hidden.new_empty((0,) if bias is None else bias.shape, dtype=torch.float32)
+    # d(hidden) is fp32 from the CPU kernels and in hidden's dtype from the CUDA ones.
+    d_hidden_dtype = hidden.dtype if hidden.device.type == "cuda" else torch.float32
     return (
         loss,
-        hidden.new_empty(hidden.shape, dtype=torch.float32),
+        hidden.new_empty(hidden.shape, dtype=d_hidden_dtype),
         weight.new_empty(weight.shape, dtype=torch.float32),
         d_bias,
         logps,
@@ -424,7 +501,9 @@ def fused_linear_preference_loss(
     gradients reach ``hidden``, ``lm_head_weight`` and ``bias``. The reference is either
     ``ref_logps`` ``[B]`` or the reference model's ``ref_hidden`` and ``ref_weight`` (computed in
     the same chunks, without gradient). ``loss_options`` are those of :func:`preference_loss`.
-    The CPU kernels compute in fp32 (bf16 and fp16 inputs are converted).
+    The CPU kernels compute in fp32 (bf16 and fp16 inputs are converted); on CUDA tensors (a
+    build with the CUDA variant) the products run in the inputs' dtype on tensor cores with fp32
+    accumulation, one pairwise loss type per call, the reference as ``ref_logps``.
     """
     if hidden.dim() == 3:
         batch, seq, width = hidden.shape
