@@ -23,13 +23,16 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "ipo/core/dtype.hpp"
 #include "ipo/loss/cuda/kernels.cuh"
 #include "ipo/loss/cuda/preference_loss.cuh"
+#include "ipo/loss/detail/linear_chunks.hpp"
 #include "ipo/loss/detail/pair_plan.hpp"
 #include "ipo/loss/options.hpp"
 
@@ -71,19 +74,6 @@ constexpr cudaDataType_t cuda_data_type() {
   }
 }
 
-/// C = op(A) op(B) (alpha 1, beta 0 or 1) in cuBLAS's column-major terms, A and B of type T,
-/// C of type TC, fp32 accumulation (no TF32 for fp32 operands).
-template <class T, class TC>
-void gemm(cublasHandle_t handle, cublasOperation_t op_a, cublasOperation_t op_b, int m, int n,
-          int k, T const* a, int lda, T const* b, int ldb, bool accumulate, TC* c, int ldc,
-          char const* fn) {
-  float const one = 1.0f, zero = 0.0f;
-  check_cublas(cublasGemmEx(handle, op_a, op_b, m, n, k, &one, a, cuda_data_type<T>(), lda, b,
-                            cuda_data_type<T>(), ldb, accumulate ? &one : &zero, c,
-                            cuda_data_type<TC>(), ldc, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT),
-               fn);
-}
-
 struct linear_layout {
   std::size_t state, per_pair, chunk_slots, gathered, d_gathered, logits, d_logits, ones, total;
 };
@@ -112,6 +102,106 @@ __global__ void fill_ones_kernel(T* ones, std::size_t n) {
     ones[k] = from_float<T>(1.0f);
   }
 }
+
+} // namespace detail
+
+namespace detail {
+
+/// The steps of ipo::loss::detail::run_linear_chunks() on the GPU: kernels and cuBLAS
+/// products on `stream` (see linear_chunks.hpp for what each step does).
+template <class T, class O>
+struct cuda_linear_backend {
+  cublasHandle_t handle;
+  cudaStream_t stream;
+  matrix_view<T const> hidden;
+  T const* weight;
+  std::size_t vocab;
+  T const* bias;
+  device_linear_gradients_of<T> gradients;
+  O const& objective;
+  preference_loss_options const& options;
+  float const* reference_logps;
+  device_state st;
+  ipo::loss::detail::pair_sums* per_pair;
+  std::uint32_t* chunk_slots;
+  T* gathered;
+  T* d_gathered;
+  float* logits;
+  T* d_logits;
+  T* ones;
+  char const* fn;
+
+  void begin_chunk(std::span<std::uint32_t const> slots) {
+    check_cuda(cudaMemcpyAsync(chunk_slots, slots.data(), slots.size() * sizeof(std::uint32_t),
+                               cudaMemcpyHostToDevice, stream),
+               fn);
+    gather_rows_kernel<128, T><<<static_cast<unsigned>(slots.size()), 128, 0, stream>>>(
+        hidden.data(), hidden.row_stride(), hidden.cols(), chunk_slots, st, gathered);
+  }
+  /// The buffer's address and whether it holds fp32 (else T).
+  std::pair<void*, bool> buffer(ipo::loss::detail::linear_buffer b) const {
+    using B = ipo::loss::detail::linear_buffer;
+    switch (b) {
+    case B::weight:
+      return {const_cast<T*>(weight), false};
+    case B::gathered:
+      return {gathered, false};
+    case B::logits:
+      return {logits, true};
+    case B::logits_gradient:
+      return {d_logits, std::is_same_v<T, float>};
+    case B::d_gathered:
+      return {d_gathered, false};
+    case B::ones:
+      return {ones, false};
+    case B::d_weight:
+      return {gradients.weight.data(), true};
+    case B::d_bias:
+      return {gradients.bias, true};
+    }
+    return {nullptr, true};
+  }
+  void product(ipo::loss::detail::linear_product const& g) {
+    auto const [a, a32] = buffer(g.a);
+    auto const [b, b32] = buffer(g.b);
+    auto const [c, c32] = buffer(g.c);
+    cudaDataType_t const operand = cuda_data_type<T>();
+    float const one = 1.0f, zero = 0.0f;
+    check_cublas(cublasGemmEx(handle, g.transpose_a ? CUBLAS_OP_T : CUBLAS_OP_N,
+                              g.transpose_b ? CUBLAS_OP_T : CUBLAS_OP_N, g.m, g.n, g.k, &one, a,
+                              a32 ? CUDA_R_32F : operand, g.lda, b, b32 ? CUDA_R_32F : operand,
+                              g.ldb, g.accumulate ? &one : &zero, c, c32 ? CUDA_R_32F : operand,
+                              g.ldc, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT),
+                 fn);
+  }
+  void add_bias(int n) {
+    add_bias_kernel<row_block, T><<<n, row_block, 0, stream>>>(logits, vocab, bias);
+  }
+  void row_stats(int n) {
+    chunk_row_stats_kernel<row_block><<<n, row_block, 0, stream>>>(logits, vocab, chunk_slots, st);
+  }
+  void pairs(std::size_t first, std::size_t last) {
+    chunk_pairs_kernel<O, 256><<<1, 256, 0, stream>>>(
+        objective, first, last, sequences(), options.sequence_length, options.layout,
+        options.nll_weight, options.empty_pairs == empty_pair_policy::skip, reference_logps, st,
+        per_pair);
+    check_cuda(cudaGetLastError(), fn);
+  }
+  void logits_gradient(int n) {
+    chunk_gradient_kernel<row_block, T><<<n, row_block, 0, stream>>>(
+        logits, d_logits, vocab, options.sequence_length, chunk_slots, st);
+  }
+  void scatter_hidden(int n) {
+    scatter_rows_kernel<128, T><<<n, 128, 0, stream>>>(d_gathered, hidden.cols(), chunk_slots, st,
+                                                       gradients.hidden.data(),
+                                                       gradients.hidden.row_stride());
+  }
+  void summarize(std::size_t pairs) {
+    summarize_kernel<256><<<1, 256, 0, stream>>>(per_pair, pairs, st);
+    check_cuda(cudaGetLastError(), fn);
+  }
+  std::size_t sequences() const { return hidden.rows() / options.sequence_length; }
+};
 
 } // namespace detail
 
@@ -198,76 +288,24 @@ fused_linear_preference_loss(cublasHandle_t handle, matrix_view<T const> hidden,
   check_cuda(cudaStreamSynchronize(stream), fn);
 
   check_cublas(cublasSetStream(handle, stream), fn);
-  auto const H = static_cast<int>(width), V = static_cast<int>(vocab);
-  auto const weight_ld = static_cast<int>(weight.row_stride());
-  std::size_t const pairs = sequences / 2;
-  fused_linear_report report;
-  std::vector<std::uint32_t> slots;
-  bool const any_gradient = gradients.hidden.data() != nullptr ||
-                            gradients.weight.data() != nullptr || gradients.bias != nullptr;
-  for (std::size_t first = 0; first < pairs;) {
-    slots.clear();
-    std::size_t last = first;
-    while (last < pairs) {
-      auto const [c, r] = ipo::loss::detail::pair_sequences(options.layout, pairs, last);
-      std::size_t const add = static_cast<std::size_t>(counts[c] + counts[r]);
-      if (slots.size() + add > chunk_rows) {
-        check_argument(last > first, fn, "chunk_rows", chunk_rows,
-                       "at least the scored rows of one pair (" + std::to_string(add) + ")");
-        break;
-      }
-      for (std::size_t s : {c, r}) {
-        for (std::int32_t k = 0; k < counts[s]; ++k) {
-          slots.push_back(static_cast<std::uint32_t>(s * T_len + static_cast<std::size_t>(k)));
-        }
-      }
-      ++last;
-    }
-    auto const n = static_cast<int>(slots.size());
-    if (n > 0) {
-      check_cuda(cudaMemcpyAsync(chunk_slots, slots.data(), slots.size() * sizeof(std::uint32_t),
-                                 cudaMemcpyHostToDevice, stream),
-                 fn);
-      detail::gather_rows_kernel<128, T><<<n, 128, 0, stream>>>(hidden.data(), hidden.row_stride(),
-                                                                width, chunk_slots, st, gathered);
-      // Row-major logits[n x V] = gathered[n x H] W^T: in column-major terms W^T-op times gathered.
-      detail::gemm(handle, CUBLAS_OP_T, CUBLAS_OP_N, V, n, H, weight.data(), weight_ld, gathered, H,
-                   false, logits, V, fn);
-      if (bias != nullptr) {
-        detail::add_bias_kernel<row_block, T><<<n, row_block, 0, stream>>>(logits, vocab, bias);
-      }
-      detail::chunk_row_stats_kernel<row_block>
-          <<<n, row_block, 0, stream>>>(logits, vocab, chunk_slots, st);
-    }
-    detail::chunk_pairs_kernel<O, 256><<<1, 256, 0, stream>>>(
-        objective, first, last, sequences, T_len, options.layout, options.nll_weight,
-        options.empty_pairs == empty_pair_policy::skip, reference_logps, st, per_pair);
-    if (any_gradient && n > 0) {
-      detail::chunk_gradient_kernel<row_block, T>
-          <<<n, row_block, 0, stream>>>(logits, d_logits, vocab, T_len, chunk_slots, st);
-      if (gradients.bias != nullptr) { // d(bias)[V x 1] += dlogits^T ones
-        detail::gemm(handle, CUBLAS_OP_N, CUBLAS_OP_N, V, 1, n, static_cast<T const*>(d_logits), V,
-                     static_cast<T const*>(ones), n, true, gradients.bias, V, fn);
-      }
-      if (gradients.hidden.data() != nullptr) {
-        detail::gemm(handle, CUBLAS_OP_N, CUBLAS_OP_N, H, n, V, weight.data(), weight_ld,
-                     static_cast<T const*>(d_logits), V, false, d_gathered, H, fn);
-        detail::scatter_rows_kernel<128, T><<<n, 128, 0, stream>>>(d_gathered, width, chunk_slots,
-                                                                   st, gradients.hidden.data(),
-                                                                   gradients.hidden.row_stride());
-      }
-      if (gradients.weight.data() != nullptr) {
-        detail::gemm(handle, CUBLAS_OP_N, CUBLAS_OP_T, H, V, n, static_cast<T const*>(gathered), H,
-                     static_cast<T const*>(d_logits), V, true, gradients.weight.data(), H, fn);
-      }
-    }
-    check_cuda(cudaGetLastError(), fn);
-    report.max_chunk_rows = std::max(report.max_chunk_rows, slots.size());
-    ++report.chunks;
-    first = last;
-  }
-  detail::summarize_kernel<256><<<1, 256, 0, stream>>>(per_pair, pairs, st);
-  check_cuda(cudaGetLastError(), fn);
+  detail::cuda_linear_backend<T, O> backend{
+      handle,      stream,    hidden,     weight.data(),   vocab,    bias,
+      gradients,   objective, options,    reference_logps, st,       per_pair,
+      chunk_slots, gathered,  d_gathered, logits,          d_logits, ones,
+      fn};
+  ipo::loss::detail::linear_chunk_plan plan;
+  plan.sequence_length = T_len;
+  plan.width = width;
+  plan.vocab = vocab;
+  plan.weight_ld = weight.row_stride();
+  plan.chunk_rows = chunk_rows;
+  plan.layout = options.layout;
+  plan.bias = bias != nullptr;
+  plan.d_hidden = gradients.hidden.data() != nullptr;
+  plan.d_weight = gradients.weight.data() != nullptr;
+  plan.d_bias = gradients.bias != nullptr;
+  fused_linear_report report = ipo::loss::detail::run_linear_chunks(
+      backend, std::span<std::int32_t const>(counts), plan, fn);
   report.peak_extra_bytes = layout.total;
   read_preference_loss(workspace, rows, sequences, stream, out);
   return report;
