@@ -167,15 +167,11 @@ struct host_backend {
       float* row = logits.data() + k * vocab;
       auto const target = static_cast<std::size_t>(slot_target[slot]);
       float const g = scale[slot / T_len];
+      T* out = std::is_same_v<T, float> ? reinterpret_cast<T*>(row)
+                                        : logits_gradient_typed.data() + k * vocab;
       for (unsigned tid = 0; tid < block; ++tid) {
-        if constexpr (std::is_same_v<T, float>) {
-          D::thread_row_gradient_packed(row, row, vocab, target, slot_max[slot], slot_log_sum[slot],
-                                        g, tid, block);
-        } else {
-          D::thread_row_gradient(static_cast<float const*>(row),
-                                 logits_gradient_typed.data() + k * vocab, vocab, target,
-                                 slot_max[slot], slot_log_sum[slot], g, tid, block);
-        }
+        D::thread_row_gradient_packed(static_cast<float const*>(row), out, vocab, target,
+                                      slot_max[slot], slot_log_sum[slot], g, tid, block);
       }
     }
   }

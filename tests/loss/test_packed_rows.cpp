@@ -176,26 +176,33 @@ TEST_CASE("16-byte row phases: -inf logits") {
 TEST_CASE_TEMPLATE("fp32 chunk logits to a 16-bit gradient (the fused linear's backward operand)",
                    T, ipo::bf16, ipo::fp16) {
   double const rounding = std::is_same_v<T, ipo::bf16> ? std::ldexp(1.0, -8) : std::ldexp(1.0, -11);
-  for (std::size_t n : {1, 7, 97, 1000}) {
-    for (unsigned threads : {1u, 32u, 256u}) {
-      INFO("n " << n << ", threads " << threads);
-      placed_row<float> x(0, n, 40 + unsigned(n));
-      std::vector<T> out(n, ipo::from_float<T>(5.0f));
-      std::size_t const target = n - 1;
-      float const scale = 0.5f;
-      auto const stats = block_stats(x.row(), n, threads);
-      for (unsigned tid = 0; tid < threads; ++tid) {
-        D::thread_row_gradient(static_cast<float const*>(x.row()), out.data(), n, target, stats.max,
-                               std::log(stats.sum_exp), scale, tid, threads);
-      }
-      double const lse = log_sum_exp_fp64(x.row(), n);
-      for (std::size_t v = 0; v < n; ++v) {
-        double const expected =
-            scale * ((v == target ? 1.0 : 0.0) - std::exp(double(x.row()[v]) - lse));
-        double const got = ipo::to_float(out[v]);
-        // One rounding to T of the fp32 value (relative), plus the fp32 math (absolute).
-        REQUIRE(std::fabs(got - expected) <= rounding * std::fabs(expected) + 1e-6 * scale +
-                                                 (std::is_same_v<T, ipo::fp16> ? 6e-8 : 0.0));
+  for (std::size_t in_offset = 0; in_offset < D::pack_lanes<float>; ++in_offset) {
+    for (std::size_t out_offset : {std::size_t{0}, in_offset, D::pack_lanes<T> - 1}) {
+      for (std::size_t n : {1, 7, 8, 9, 97, 1000}) {
+        for (unsigned threads : {1u, 32u, 256u}) {
+          INFO("input offset " << in_offset << ", output offset " << out_offset << ", n " << n
+                               << ", threads " << threads);
+          placed_row<float> x(in_offset, n, 40 + unsigned(n));
+          placed_row<T> out(out_offset, n, 0);
+          std::size_t const target = n - 1;
+          float const scale = 0.5f;
+          auto const stats = block_stats(x.row(), n, threads);
+          for (unsigned tid = 0; tid < threads; ++tid) {
+            D::thread_row_gradient_packed(static_cast<float const*>(x.row()), out.row(), n, target,
+                                          stats.max, std::log(stats.sum_exp), scale, tid, threads);
+          }
+          double const lse = log_sum_exp_fp64(x.row(), n);
+          for (std::size_t v = 0; v < n; ++v) {
+            double const expected =
+                scale * ((v == target ? 1.0 : 0.0) - std::exp(double(x.row()[v]) - lse));
+            double const got = ipo::to_float(out.row()[v]);
+            // One rounding to T of the fp32 value (relative), the fp32 math (absolute), and
+            // fp16's subnormal spacing.
+            REQUIRE(std::fabs(got - expected) <= rounding * std::fabs(expected) + 1e-6 * scale +
+                                                     (std::is_same_v<T, ipo::fp16> ? 6e-8 : 0.0));
+          }
+          REQUIRE(out.outside_untouched());
+        }
       }
     }
   }

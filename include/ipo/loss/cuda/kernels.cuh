@@ -337,24 +337,20 @@ __global__ void __launch_bounds__(Block)
 }
 
 /// Block per chunk row: the gradient g_s (onehot - softmax) of the chunk's fp32 logits, written
-/// over them (Out = float: 16-byte accesses) or into `out` [n x V] in the model's type (bf16,
-/// fp16: the operand of the backward products). n * V reads, n * V writes of Out.
+/// over them (Out = float) or into `out` [n x V] in the model's type (bf16, fp16: the operand
+/// of the backward products), 16 bytes per store. n * V reads, n * V writes of Out.
 template <int Block, class Out>
 __global__ void __launch_bounds__(Block)
     chunk_gradient_kernel(float* logits, Out* out, std::size_t vocab, std::size_t seq_len,
                           std::uint32_t const* chunk_slots, device_state st) {
   std::uint32_t const slot = chunk_slots[blockIdx.x];
-  float* row = logits + blockIdx.x * vocab;
-  std::size_t const target = static_cast<std::size_t>(st.slot_target[slot]);
-  float const scale = st.sequence_scale[slot / seq_len];
-  if constexpr (std::is_same_v<Out, float>) {
-    ipo::loss::detail::thread_row_gradient_packed(row, row, vocab, target, st.slot_max[slot],
-                                                  st.slot_log_sum[slot], scale, threadIdx.x, Block);
-  } else {
-    ipo::loss::detail::thread_row_gradient(row, out + blockIdx.x * vocab, vocab, target,
-                                           st.slot_max[slot], st.slot_log_sum[slot], scale,
-                                           threadIdx.x, Block);
-  }
+  float const* row = logits + blockIdx.x * vocab;
+  Out* destination = std::is_same_v<Out, float>
+                         ? reinterpret_cast<Out*>(logits + blockIdx.x * vocab)
+                         : out + blockIdx.x * vocab;
+  ipo::loss::detail::thread_row_gradient_packed(
+      row, destination, vocab, static_cast<std::size_t>(st.slot_target[slot]), st.slot_max[slot],
+      st.slot_log_sum[slot], st.sequence_scale[slot / seq_len], threadIdx.x, Block);
 }
 
 } // namespace ipo::loss::cuda::detail

@@ -106,36 +106,44 @@ IPO_HOST_DEVICE row_stats thread_row_stats_packed(T const* x, std::size_t n, uns
   return s;
 }
 
-/// Phase 3 of a row with 16-byte loads and stores: what thread_row_gradient() writes. When
-/// `x` and `out` sit at different offsets from a 16-byte boundary no pack lines up with both,
-/// and the thread falls back to thread_row_gradient().
-template <class T>
+/// Phase 3 of a row with 16-byte loads and stores: what thread_row_gradient() writes, from
+/// logits of type T into a gradient of type Out (the same type, or fp32 chunk logits into a
+/// bf16 / fp16 gradient: two 16-byte loads per 16-byte store). The output's 16-byte packs
+/// drive the split; when the input is not 16-byte aligned where an output pack begins, no
+/// pack lines up with both and the thread falls back to thread_row_gradient().
+template <class T, class Out>
 IPO_HOST_DEVICE void
-thread_row_gradient_packed(T const* x, T* out, std::size_t n, std::size_t target, float row_max,
+thread_row_gradient_packed(T const* x, Out* out, std::size_t n, std::size_t target, float row_max,
                            float log_sum, float scale, unsigned tid, unsigned threads) noexcept {
-  if (misalignment(x) != misalignment(out)) {
+  static_assert(pack_lanes<Out> % pack_lanes<T> == 0, "an output pack spans whole input packs");
+  constexpr std::size_t loads = pack_lanes<Out> / pack_lanes<T>; // input packs per output pack
+  row_split const split = split_row(out, n);
+  if (split.packs > 0 && misalignment(x + split.head) != 0) {
     thread_row_gradient(x, out, n, target, row_max, log_sum, scale, tid, threads);
     return;
   }
   using std::exp;
   auto const gradient_at = [&](std::size_t v, float value) {
     float const p = exp((value - row_max) - log_sum);
-    return from_float<T>(scale * ((v == target ? 1.0f : 0.0f) - p));
+    return from_float<Out>(scale * ((v == target ? 1.0f : 0.0f) - p));
   };
-  row_split const split = split_row(x, n);
   for (std::size_t v = tid; v < split.head; v += threads) {
     out[v] = gradient_at(v, to_float(x[v]));
   }
   for (std::size_t k = tid; k < split.packs; k += threads) {
-    std::size_t const first = split.head + k * pack_lanes<T>;
-    pack<T> const in = load_pack(x + first);
-    pack<T> result;
-    for (std::size_t j = 0; j < pack_lanes<T>; ++j) {
-      result.lane[j] = gradient_at(first + j, to_float(in.lane[j]));
+    std::size_t const first = split.head + k * pack_lanes<Out>;
+    pack<T> in[loads];
+    for (std::size_t l = 0; l < loads; ++l) {
+      in[l] = load_pack(x + first + l * pack_lanes<T>);
+    }
+    pack<Out> result;
+    for (std::size_t j = 0; j < pack_lanes<Out>; ++j) {
+      result.lane[j] =
+          gradient_at(first + j, to_float(in[j / pack_lanes<T>].lane[j % pack_lanes<T>]));
     }
     store_pack(out + first, result);
   }
-  std::size_t const tail = split.tail_begin<T>();
+  std::size_t const tail = split.tail_begin<Out>();
   for (std::size_t v = tail + tid; v < n; v += threads) {
     out[v] = gradient_at(v, to_float(x[v]));
   }
