@@ -309,3 +309,23 @@ def test_cuda_variant_takes_one_pairwise_loss_type():
     ):
         with pytest.raises(ValueError, match=match):
             _ipo.check_cuda_loss(options(**bad))
+
+
+def test_the_cuda_fused_linear_sizes_its_chunks_for_the_largest_pair():
+    """The CUDA fused linear sizes its chunks for the larger of chunk_rows and the largest pair,
+    so that a long pair is no error there either (the CPU op forms a chunk of it alone). The
+    count runs on the labels' own device; worked by hand here."""
+    labels = torch.tensor(
+        [
+            [-100, -100, 5, 6, 7],  # shifted: rows 1, 2, 3 scored -> 3
+            [-100, 1, 2, -100, 4],  # rows 0, 1, 3 -> 3
+            [-100, -100, -100, -100, 9],  # row 3 -> 1
+            [-100, 8, 8, 8, 8],  # rows 0-3 -> 4
+        ]
+    )
+    options = {"sequence_length": 5, "shift_labels": True, "ignore_index": -100}
+    assert it._largest_pair_rows(labels, options) == 7  # pairs (0, 2): 4 rows, (1, 3): 7
+    options["shift_labels"] = False  # every labelled position: 3, 3, 1, 4
+    assert it._largest_pair_rows(labels.reshape(-1), options) == 7
+    labels[1, 1] = -100
+    assert it._largest_pair_rows(labels, options) == 6

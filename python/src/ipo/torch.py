@@ -132,6 +132,17 @@ def _require_cuda_variant() -> None:
         )
 
 
+def _largest_pair_rows(labels: torch.Tensor, options: dict) -> int:
+    """The scored rows of the largest pair (TRL's layout: pair i is sequences i and P + i)."""
+    length = options["sequence_length"]
+    per_sequence = labels.reshape(-1, length)
+    if options["shift_labels"]:
+        per_sequence = per_sequence[:, 1:]  # row t is scored by label t + 1; the last row never
+    counts = (per_sequence != options["ignore_index"]).sum(dim=1)
+    pairs = counts.shape[0] // 2
+    return int((counts[:pairs] + counts[pairs:]).max().item()) if pairs > 0 else 0
+
+
 def _cuda_fused_linear(hidden, weight, bias, labels, ref_logps, ref_hidden, options: dict, chunk_rows: int):
     """The fused linear op on CUDA tensors: returns (result, d_hidden, d_weight, d_bias)."""
     _require_cuda_variant()
@@ -157,7 +168,9 @@ def _cuda_fused_linear(hidden, weight, bias, labels, ref_logps, ref_hidden, opti
     rows, width = h.shape
     vocab = w.shape[0]
     sequences = rows // max(1, options["sequence_length"])
-    chunk = chunk_rows if chunk_rows > 0 else rows  # 0: every scored row in one chunk
+    # As on the CPU, a pair with more scored rows than chunk_rows is not an error: the device
+    # chunks hold up to the larger of the two. 0: every scored row in one chunk.
+    chunk = rows if chunk_rows <= 0 else max(chunk_rows, _largest_pair_rows(labels, options))
     dtype = _DEVICE_DTYPES[h.dtype]
     workspace_bytes = _ipo.cuda_linear_workspace_bytes(dtype, rows, sequences, width, vocab, chunk)
     workspace = torch.empty(workspace_bytes, dtype=torch.uint8, device=device)
