@@ -329,3 +329,29 @@ def test_the_cuda_fused_linear_sizes_its_chunks_for_the_largest_pair():
     assert it._largest_pair_rows(labels.reshape(-1), options) == 7
     labels[1, 1] = -100
     assert it._largest_pair_rows(labels, options) == 6
+
+
+def test_sequence_logps_equals_the_fp64_reference_and_feeds_the_fused_linear_op():
+    g = torch.Generator().manual_seed(11)
+    B, T, H, V = 4, 9, 16, 53
+    hidden, weight, bias = (
+        torch.randn(B, T, H, generator=g),
+        torch.randn(V, H, generator=g) * 0.3,
+        torch.randn(V, generator=g),
+    )
+    labels = torch.randint(0, V, (B, T), generator=g)
+    labels[:, :3] = -100
+    labels[1, 5] = -100
+    want, _ = reference_logps((hidden @ weight.T + bias).double(), labels)
+    for chunk in (1, 5, 1000):  # chunks that cut sequences, and one chunk
+        got = it.sequence_logps(hidden, weight, labels, bias=bias, chunk_rows=chunk)
+        assert torch.allclose(got.double(), want, rtol=1e-6, atol=1e-5), chunk
+    # As ref_logps, it gives the loss the reference model's hidden states give in the op itself.
+    ref_hidden = hidden + 0.1 * torch.randn(B, T, H, generator=g)
+    policy = torch.randn(B, T, H, generator=g)
+    by_hidden, _ = it.fused_linear_preference_loss(policy, weight, labels, ref_hidden=ref_hidden, ref_weight=weight)
+    ref = it.sequence_logps(ref_hidden, weight, labels)
+    by_logps, _ = it.fused_linear_preference_loss(policy, weight, labels, ref)
+    assert by_logps.item() == pytest.approx(by_hidden.item(), rel=1e-6, abs=1e-7)
+    with pytest.raises(ValueError, match="token ids"):
+        it.sequence_logps(hidden, weight, torch.full((B, T), V))

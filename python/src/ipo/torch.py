@@ -32,7 +32,7 @@ import torch
 
 from . import _ipo
 
-__all__ = ["fused_linear_preference_loss", "preference_loss", "vocab_parallel_preference_loss"]
+__all__ = ["fused_linear_preference_loss", "preference_loss", "sequence_logps", "vocab_parallel_preference_loss"]
 
 _STATS = ("mean_chosen_reward", "mean_rejected_reward", "mean_margin", "accuracy", "objective_loss", "nll_loss")
 
@@ -547,6 +547,53 @@ def fused_linear_preference_loss(
         int(chunk_rows),
     )
     return loss, _metrics(logps, counts, stats, chosen, rejected)
+
+
+@torch.no_grad()
+def sequence_logps(
+    hidden: torch.Tensor,
+    lm_head_weight: torch.Tensor,
+    labels: torch.Tensor,
+    *,
+    bias: torch.Tensor | None = None,
+    sequence_length: int | None = None,
+    chunk_rows: int = 4096,
+    ignore_index: int = -100,
+    shift_labels: bool = True,
+) -> torch.Tensor:
+    """Per-sequence sums of ``log softmax(hidden @ lm_head_weight.T + bias)[label]``, without
+    gradient and without the batch's ``[rows x V]`` logits: only rows with a label are formed,
+    ``chunk_rows`` at a time (the product in the inputs' dtype, the log-softmax in fp32, the
+    sums in fp64). ``hidden`` is ``[B, T, H]`` (or ``[B*T, H]`` with ``sequence_length``);
+    labels are causal-LM labels as in :func:`preference_loss`. Returns ``[B]`` float32: the
+    reference log-probabilities a reference model gives, for ``ref_logps`` (``IPOTrainer`` uses
+    it for a reference model on CUDA, where the fused linear op takes ``ref_logps`` only).
+    """
+    if hidden.dim() == 3:
+        sequence_length = hidden.shape[1] if sequence_length is None else sequence_length
+        hidden = hidden.reshape(-1, hidden.shape[-1])
+    elif sequence_length is None:
+        if labels.dim() != 2:
+            raise ValueError("give sequence_length, or labels as [B, T]")
+        sequence_length = labels.shape[1]
+    if chunk_rows < 1:
+        raise ValueError(f"chunk_rows = {chunk_rows}: expected >= 1")
+    per_sequence = labels.to(hidden.device).reshape(-1, sequence_length)
+    targets = per_sequence[:, 1:] if shift_labels else per_sequence
+    sequence, position = (targets != ignore_index).nonzero(as_tuple=True)
+    rows = sequence * sequence_length + position  # row t is scored by target t (label t + 1 shifted)
+    picked = targets[sequence, position]
+    if ((picked < 0) | (picked >= lm_head_weight.shape[0])).any():
+        raise ValueError(f"labels must be token ids in [0, {lm_head_weight.shape[0]}) or {ignore_index}")
+    out = torch.zeros(per_sequence.shape[0], dtype=torch.float64, device=hidden.device)
+    for start in range(0, rows.shape[0], chunk_rows):
+        stop = start + chunk_rows
+        logits = hidden[rows[start:stop]] @ lm_head_weight.T
+        if bias is not None:
+            logits = logits + bias
+        logp = torch.log_softmax(logits.float(), dim=-1)
+        out.index_add_(0, sequence[start:stop], logp.gather(1, picked[start:stop, None]).squeeze(1).double())
+    return out.float()
 
 
 # --------------------------------------------------------------------------- vocabulary parallel

@@ -7,7 +7,8 @@ differs: the backbone's last hidden states and the lm_head weight go to
 chunk by chunk (the shared prompt and prefix, labelled ``-100``, cost nothing: DPO on part, as
 the method trains), evaluates TRL's loss types with TRL's semantics, and returns gradients for
 the hidden states and the lm_head. With a reference model, its hidden states and lm_head go to
-the same chunks (no gradient).
+the same chunks (no gradient) on the CPU; on CUDA its log-probabilities are formed first by
+:func:`ipo.torch.sequence_logps` (chunked, no gradient).
 
 Supported: every ``loss_type`` of TRL 1.16 (a name or a list with ``loss_weights``, ``sft``
 included), ``label_smoothing``, ``discopop_tau``, ``f_divergence_type`` with
@@ -24,7 +25,7 @@ import types
 import torch
 from trl import DPOTrainer
 
-from .torch import fused_linear_preference_loss
+from .torch import fused_linear_preference_loss, sequence_logps
 
 __all__ = ["IPOTrainer", "add_backbone_forward"]
 
@@ -93,11 +94,17 @@ class IPOTrainer(DPOTrainer):
                 )
             with torch.no_grad():
                 ref_model = self.ref_model
-                reference["ref_hidden"] = ref_model(**model_kwargs, ipo_backbone=True).last_hidden_state
+                ref_hidden = ref_model(**model_kwargs, ipo_backbone=True).last_hidden_state
                 ref_head = self.accelerator.unwrap_model(ref_model).get_output_embeddings()
-                reference["ref_weight"] = ref_head.weight
-                if ref_head.bias is not None:
-                    reference["ref_bias"] = ref_head.bias
+                if hidden.device.type == "cuda":  # the CUDA fused linear takes ref_logps only
+                    reference["ref_logps"] = sequence_logps(
+                        ref_hidden, ref_head.weight, labels, bias=ref_head.bias, chunk_rows=self.ipo_chunk_rows or 4096
+                    )
+                else:  # the same chunks as the policy's, in the CPU kernels
+                    reference["ref_hidden"] = ref_hidden
+                    reference["ref_weight"] = ref_head.weight
+                    if ref_head.bias is not None:
+                        reference["ref_bias"] = ref_head.bias
         loss, metrics = fused_linear_preference_loss(
             hidden,
             lm_head.weight,
