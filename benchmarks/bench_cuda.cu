@@ -51,6 +51,21 @@ private:
   cudaEvent_t start_{}, stop_{};
 };
 
+/// Labels of `rows` positions in sequences of `seq_len`: the first `prompt` positions of each
+/// ignored (-100), the others spread over the vocabulary; and a reference log-probability of
+/// -300 for each sequence. Both copied to the device.
+void upload_batch(std::int64_t* labels, float* ref, std::size_t rows, std::size_t seq_len,
+                  std::size_t prompt, std::size_t vocab) {
+  std::vector<std::int64_t> host_labels(rows);
+  for (std::size_t r = 0; r < rows; ++r) {
+    host_labels[r] =
+        (r % seq_len) < prompt ? -100 : static_cast<std::int64_t>((r * 2654435761u) % vocab);
+  }
+  cudaMemcpy(labels, host_labels.data(), rows * sizeof(std::int64_t), cudaMemcpyHostToDevice);
+  std::vector<float> const host_ref(rows / seq_len, -300.0f);
+  cudaMemcpy(ref, host_ref.data(), host_ref.size() * sizeof(float), cudaMemcpyHostToDevice);
+}
+
 bool have_device() {
   int devices = 0;
   return cudaGetDeviceCount(&devices) == cudaSuccess && devices > 0;
@@ -83,14 +98,7 @@ void BM_CudaPreferenceLoss(benchmark::State& state) {
   L::cuda::check_cuda(cudaMalloc(&workspace, workspace_bytes), "cudaMalloc");
   cudaMemset(logits, 0, kRows * row_bytes);
   cudaMemset(copy_source, 0, copy_bytes);
-  std::vector<std::int64_t> host_labels(kRows);
-  for (std::size_t r = 0; r < kRows; ++r) {
-    host_labels[r] =
-        (r % kSeqLen) < kPrompt ? -100 : static_cast<std::int64_t>((r * 2654435761u) % vocab);
-  }
-  cudaMemcpy(labels, host_labels.data(), kRows * sizeof(std::int64_t), cudaMemcpyHostToDevice);
-  std::vector<float> host_ref(2 * kPairs, -300.0f);
-  cudaMemcpy(ref, host_ref.data(), host_ref.size() * sizeof(float), cudaMemcpyHostToDevice);
+  upload_batch(labels, ref, kRows, kSeqLen, kPrompt, vocab);
 
   event_timer timed;
   L::preference_loss_options o;
@@ -152,14 +160,7 @@ void BM_CudaFusedLinear(benchmark::State& state) {
   L::cuda::check_cuda(cudaMalloc(&logits, scored * vocab * sizeof(float)), "cudaMalloc");
   cudaMemset(hidden, 0, rows * width * sizeof(T));
   cudaMemset(weight, 0, vocab * width * sizeof(T));
-  std::vector<std::int64_t> host_labels(rows);
-  for (std::size_t r = 0; r < rows; ++r) {
-    host_labels[r] =
-        (r % seq_len) < seq_len / 2 ? -100 : static_cast<std::int64_t>((r * 2654435761u) % vocab);
-  }
-  cudaMemcpy(labels, host_labels.data(), rows * sizeof(std::int64_t), cudaMemcpyHostToDevice);
-  std::vector<float> host_ref(2 * pairs, -300.0f);
-  cudaMemcpy(ref, host_ref.data(), host_ref.size() * sizeof(float), cudaMemcpyHostToDevice);
+  upload_batch(labels, ref, rows, seq_len, seq_len / 2, vocab);
   cublasHandle_t handle;
   cublasCreate(&handle);
   event_timer timed;

@@ -132,13 +132,29 @@ def _require_cuda_variant() -> None:
         )
 
 
+def _row_targets(labels: torch.Tensor, sequence_length: int, shift_labels: bool) -> torch.Tensor:
+    """``[sequences, rows]``: the label row t of each sequence is scored against (label t + 1
+    when shifted, so the last row has none), as the kernels' row_target decides."""
+    per_sequence = labels.reshape(-1, sequence_length)
+    return per_sequence[:, 1:] if shift_labels else per_sequence
+
+
+def _flat_hidden(hidden: torch.Tensor, labels: torch.Tensor, sequence_length: int | None):
+    """Hidden states ``[B, T, H]`` or ``[B*T, H]`` as ``[B*T, H]``, and the sequence length."""
+    if hidden.dim() == 3:
+        sequence_length = hidden.shape[1] if sequence_length is None else sequence_length
+        return hidden.reshape(-1, hidden.shape[-1]), sequence_length
+    if sequence_length is None:
+        if labels.dim() != 2:
+            raise ValueError("give sequence_length, or labels as [B, T]")
+        sequence_length = labels.shape[1]
+    return hidden, sequence_length
+
+
 def _largest_pair_rows(labels: torch.Tensor, options: dict) -> int:
     """The scored rows of the largest pair (TRL's layout: pair i is sequences i and P + i)."""
-    length = options["sequence_length"]
-    per_sequence = labels.reshape(-1, length)
-    if options["shift_labels"]:
-        per_sequence = per_sequence[:, 1:]  # row t is scored by label t + 1; the last row never
-    counts = (per_sequence != options["ignore_index"]).sum(dim=1)
+    targets = _row_targets(labels, options["sequence_length"], options["shift_labels"])
+    counts = (targets != options["ignore_index"]).sum(dim=1)
     pairs = counts.shape[0] // 2
     return int((counts[:pairs] + counts[pairs:]).max().item()) if pairs > 0 else 0
 
@@ -518,16 +534,9 @@ def fused_linear_preference_loss(
     build with the CUDA variant) the products run in the inputs' dtype on tensor cores with fp32
     accumulation, one pairwise loss type per call, the reference as ``ref_logps``.
     """
-    if hidden.dim() == 3:
-        batch, seq, width = hidden.shape
-        sequence_length = seq if sequence_length is None else sequence_length
-        hidden = hidden.reshape(batch * seq, width)
-        if ref_hidden is not None:
-            ref_hidden = ref_hidden.reshape(batch * seq, width)
-    elif sequence_length is None:
-        if labels.dim() != 2:
-            raise ValueError("give sequence_length, or labels as [B, T]")
-        sequence_length = labels.shape[1]
+    if ref_hidden is not None:
+        ref_hidden, _ = _flat_hidden(ref_hidden, labels, sequence_length)
+    hidden, sequence_length = _flat_hidden(hidden, labels, sequence_length)
     if (ref_hidden is None) != (ref_weight is None):
         raise ValueError("ref_hidden and ref_weight go together")
     if ref_logps is not None:
@@ -569,23 +578,16 @@ def sequence_logps(
     reference log-probabilities a reference model gives, for ``ref_logps`` (``IPOTrainer`` uses
     it for a reference model on CUDA, where the fused linear op takes ``ref_logps`` only).
     """
-    if hidden.dim() == 3:
-        sequence_length = hidden.shape[1] if sequence_length is None else sequence_length
-        hidden = hidden.reshape(-1, hidden.shape[-1])
-    elif sequence_length is None:
-        if labels.dim() != 2:
-            raise ValueError("give sequence_length, or labels as [B, T]")
-        sequence_length = labels.shape[1]
+    hidden, sequence_length = _flat_hidden(hidden, labels, sequence_length)
     if chunk_rows < 1:
         raise ValueError(f"chunk_rows = {chunk_rows}: expected >= 1")
-    per_sequence = labels.to(hidden.device).reshape(-1, sequence_length)
-    targets = per_sequence[:, 1:] if shift_labels else per_sequence
+    targets = _row_targets(labels.to(hidden.device), sequence_length, shift_labels)
     sequence, position = (targets != ignore_index).nonzero(as_tuple=True)
     rows = sequence * sequence_length + position  # row t is scored by target t (label t + 1 shifted)
     picked = targets[sequence, position]
     if ((picked < 0) | (picked >= lm_head_weight.shape[0])).any():
         raise ValueError(f"labels must be token ids in [0, {lm_head_weight.shape[0]}) or {ignore_index}")
-    out = torch.zeros(per_sequence.shape[0], dtype=torch.float64, device=hidden.device)
+    out = torch.zeros(targets.shape[0], dtype=torch.float64, device=hidden.device)
     for start in range(0, rows.shape[0], chunk_rows):
         stop = start + chunk_rows
         logits = hidden[rows[start:stop]] @ lm_head_weight.T

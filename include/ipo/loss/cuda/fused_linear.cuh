@@ -103,10 +103,6 @@ __global__ void fill_ones_kernel(T* ones, std::size_t n) {
   }
 }
 
-} // namespace detail
-
-namespace detail {
-
 /// The steps of ipo::loss::detail::run_linear_chunks() on the GPU: kernels and cuBLAS
 /// products on `stream` (see linear_chunks.hpp for what each step does).
 template <class T, class O>

@@ -36,16 +36,13 @@ IPO_HOST_DEVICE inline void absorb_value(row_stats& s, float value) noexcept {
   }
 }
 
-/// Phase 1 of a row: thread `tid` of `threads` summarises x[tid], x[tid + threads], ...
-/// (coalesced: neighbouring threads read neighbouring elements).
-template <class T>
-IPO_HOST_DEVICE row_stats thread_row_stats(T const* x, std::size_t n, unsigned tid,
-                                           unsigned threads) noexcept {
-  row_stats s{};
-  for (std::size_t v = tid; v < n; v += threads) {
-    absorb_value(s, to_float(x[v]));
-  }
-  return s;
+/// Element v of a row's gradient: scale * (onehot(target) - softmax), in the output's type.
+template <class Out>
+IPO_HOST_DEVICE IPO_INLINE Out gradient_value(std::size_t v, float logit, std::size_t target,
+                                              float row_max, float log_sum, float scale) noexcept {
+  using std::exp;
+  float const p = exp((logit - row_max) - log_sum);
+  return from_float<Out>(scale * ((v == target ? 1.0f : 0.0f) - p));
 }
 
 /// Phase 3 of a row: thread `tid` writes its elements of g * (onehot(target) - softmax), in
@@ -55,10 +52,8 @@ template <class T, class Out>
 IPO_HOST_DEVICE void thread_row_gradient(T const* x, Out* out, std::size_t n, std::size_t target,
                                          float row_max, float log_sum, float scale, unsigned tid,
                                          unsigned threads) noexcept {
-  using std::exp;
   for (std::size_t v = tid; v < n; v += threads) {
-    float const p = exp((to_float(x[v]) - row_max) - log_sum);
-    out[v] = from_float<Out>(scale * ((v == target ? 1.0f : 0.0f) - p));
+    out[v] = gradient_value<Out>(v, to_float(x[v]), target, row_max, log_sum, scale);
   }
 }
 
@@ -84,9 +79,9 @@ IPO_HOST_DEVICE void absorb_pack(row_stats& s, pack<T> const& p) noexcept {
   }
 }
 
-/// Phase 1 of a row with 16-byte loads: thread `tid` of `threads` summarises its head and
-/// tail elements and its packs (packed_rows.hpp). Same result as thread_row_stats() over a
-/// different share of the row, up to rounding.
+/// Phase 1 of a row: thread `tid` of `threads` summarises its head and tail elements and its
+/// 16-byte packs (packed_rows.hpp); neighbouring threads read neighbouring memory (coalesced).
+/// Summaries of the threads merge into the row's (merge_stats_op).
 template <class T>
 IPO_HOST_DEVICE row_stats thread_row_stats_packed(T const* x, std::size_t n, unsigned tid,
                                                   unsigned threads) noexcept {
@@ -122,10 +117,8 @@ thread_row_gradient_packed(T const* x, Out* out, std::size_t n, std::size_t targ
     thread_row_gradient(x, out, n, target, row_max, log_sum, scale, tid, threads);
     return;
   }
-  using std::exp;
   auto const gradient_at = [&](std::size_t v, float value) {
-    float const p = exp((value - row_max) - log_sum);
-    return from_float<Out>(scale * ((v == target ? 1.0f : 0.0f) - p));
+    return gradient_value<Out>(v, value, target, row_max, log_sum, scale);
   };
   for (std::size_t v = tid; v < split.head; v += threads) {
     out[v] = gradient_at(v, to_float(x[v]));
