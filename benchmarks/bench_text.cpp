@@ -211,14 +211,12 @@ void BM_Scan(benchmark::State& state) {
       state.counters["vs_" + name] = rate / baseline;
     }
   }
-  state.SetLabel(ipo::simd::dispatch<ipo::phrase_matcher::matcher_archs>(
-      [](auto arch) { return std::string(arch.name()); }));
+  state.SetLabel(ipo::phrase_matcher(lexicon()).path_name()); // the path find_all() takes
 }
 
-// The matcher alone on one architecture (every one this binary has and the CPU runs), so that
-// the README can say what AVX2, SSE2 or the scalar automaton machines get.
-template <class Arch>
-void BM_Match(benchmark::State& state) {
+// The matcher alone on one path, `scan_into(matcher, text, matches)`, recorded as `name`.
+template <class Scan>
+void match_on(benchmark::State& state, std::string const& name, Scan scan_into) {
   std::string const& t = text();
   ipo::phrase_matcher const matcher(lexicon());
   std::vector<ipo::cue_match> matches;
@@ -226,11 +224,10 @@ void BM_Match(benchmark::State& state) {
   for (auto _ : state) {
     matches.clear();
     auto const start = std::chrono::steady_clock::now();
-    matcher.scan(Arch{}, t, matches);
+    scan_into(matcher, t, matches);
     benchmark::DoNotOptimize(matches.data());
     total += seconds_since(start);
   }
-  std::string const name = std::string("match_") + ipo::simd::arch_name<Arch>();
   record(state, name, t.size(), total);
   state.counters["matches"] = double(matches.size());
   for (char const* baseline : {"memcpy", "hyperscan"}) {
@@ -239,6 +236,32 @@ void BM_Match(benchmark::State& state) {
     }
   }
 }
+
+// The matcher alone on one architecture (every one this binary has and the CPU runs), so that
+// the README can say what AVX2, SSE2 or the scalar automaton machines get.
+template <class Arch>
+void BM_Match(benchmark::State& state) {
+  match_on(state, std::string("match_") + ipo::simd::arch_name<Arch>(),
+           [](ipo::phrase_matcher const& m, std::string const& t,
+              std::vector<ipo::cue_match>& out) { m.scan(Arch{}, t, out); });
+}
+
+#if defined(IPO_HAS_DISPATCH)
+// The matcher alone on one scan of ipo::dispatch (compiled for AVX2 or AVX-512 in the library,
+// whatever flags this binary has).
+void BM_Match_Dispatch(benchmark::State& state, ipo::detail::compiled_scan const* scan) {
+  std::string const name = "dispatch_" + scan->path_name(ipo::phrase_matcher(lexicon()));
+  match_on(state, name,
+           [scan](ipo::phrase_matcher const& m, std::string const& t,
+                  std::vector<ipo::cue_match>& out) { scan->scan(m, t, out); });
+  // Against the same architecture compiled into this binary by its own flags (-march=native),
+  // when it has it: what the library's separate compilation costs.
+  std::string const compiled_in = std::string("match_") + scan->arch;
+  if (measured().count(compiled_in) != 0) {
+    state.counters["vs_compiled_in"] = measured()[name] / measured()[compiled_in];
+  }
+}
+#endif
 
 template <class Segmenter>
 void BM_Segment(benchmark::State& state) {
@@ -329,6 +352,17 @@ BENCHMARK(BM_Scan)->Name("BM_Scan/default_lexicon")->Unit(benchmark::kMillisecon
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime();
   });
+#if defined(IPO_HAS_DISPATCH)
+  ipo::phrase_matcher const matcher(lexicon());
+  for (ipo::detail::compiled_scan const& scan : ipo::detail::compiled_scans()) {
+    if (scan.cpu_supports()) {
+      benchmark::RegisterBenchmark(("BM_Match/dispatch:" + scan.path_name(matcher)).c_str(),
+                                   BM_Match_Dispatch, &scan)
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime();
+    }
+  }
+#endif
   return true;
 }();
 BENCHMARK_TEMPLATE(BM_Segment, ipo::sentence_segmenter)

@@ -1,6 +1,11 @@
-"""Conan 2 recipe for ipo, a header-only C++20 library.
+"""Conan 2 recipe for ipo, a header-only C++20 library with an optional compiled part.
 
 Build from the repository root:  conan create conan/ --build=missing
+
+Option ``dispatch`` (Linux x86-64 only, default True) builds ipo::dispatch, the matcher's AVX2
+and AVX-512 scans chosen at run time for consumers that build with no -march flag; the
+package is then a static library (ipo::ipo links it; ipo::dispatch names the same target).
+Elsewhere, or with dispatch=False, the package is header-only.
 """
 
 import os
@@ -25,8 +30,10 @@ class IpoConan(ConanFile):
     url = "https://github.com/ipo-project/ipo"
     homepage = "https://github.com/ipo-project/ipo"
     topics = ("llm", "alignment", "dpo", "preference-optimization", "simd", "header-only")
-    package_type = "header-library"
+    package_type = "static-library"
     settings = "os", "arch", "compiler", "build_type"
+    options = {"dispatch": [True, False]}
+    default_options = {"dispatch": True}
     no_copy_source = True
 
     def set_version(self):
@@ -36,8 +43,16 @@ class IpoConan(ConanFile):
         self.version = ".".join(parts)
 
     def export_sources(self):
-        for pattern in ("CMakeLists.txt", "LICENSE", "cmake/*", "include/*"):
+        for pattern in ("CMakeLists.txt", "LICENSE", "cmake/*", "include/*", "src/*"):
             copy(self, pattern, os.path.join(self.recipe_folder, ".."), self.export_sources_folder)
+
+    def config_options(self):
+        if self.settings.os != "Linux" or self.settings.arch != "x86_64":
+            del self.options.dispatch  # header-only there: the baseline paths are the widest
+
+    def configure(self):
+        if not self.options.get_safe("dispatch"):
+            self.package_type = "header-library"
 
     def layout(self):
         cmake_layout(self)
@@ -47,7 +62,8 @@ class IpoConan(ConanFile):
         self.requires("xsimd/13.2.0")
 
     def package_id(self):
-        self.info.clear()
+        if not self.info.options.get_safe("dispatch"):
+            self.info.clear()
 
     def validate(self):
         check_min_cppstd(self, 20)
@@ -59,8 +75,15 @@ class IpoConan(ConanFile):
         toolchain.cache_variables["IPO_BUILD_BENCHMARKS"] = False
         toolchain.cache_variables["IPO_INSTALL"] = True
         toolchain.cache_variables["IPO_INSTALL_TOOLS"] = False  # the library only
+        toolchain.cache_variables["IPO_BUILD_DISPATCH"] = bool(self.options.get_safe("dispatch"))
         toolchain.generate()
         CMakeDeps(self).generate()
+
+    def build(self):
+        if self.options.get_safe("dispatch"):
+            cmake = CMake(self)
+            cmake.configure()
+            cmake.build()
 
     def package(self):
         cmake = CMake(self)
@@ -71,4 +94,9 @@ class IpoConan(ConanFile):
         self.cpp_info.set_property("cmake_file_name", "ipo")
         self.cpp_info.set_property("cmake_target_name", "ipo::ipo")
         self.cpp_info.bindirs = []
-        self.cpp_info.libdirs = []
+        if self.options.get_safe("dispatch"):
+            self.cpp_info.libs = ["ipo_dispatch"]
+            self.cpp_info.defines = ["IPO_HAS_DISPATCH=1"]
+            self.cpp_info.set_property("cmake_target_aliases", ["ipo::dispatch"])
+        else:
+            self.cpp_info.libdirs = []

@@ -28,11 +28,20 @@ namespace {
 
 std::string version_text() {
   std::string text = "ipo-pairs " IPO_VERSION_STRING " (ipo " IPO_VERSION_STRING ")\n";
-  text += "matcher path: " + ipo::phrase_matcher(ipo::default_lexicon()).path_name() + "\n";
-  text += "SIMD paths available:";
+  ipo::phrase_matcher const matcher(ipo::default_lexicon());
+  text += "matcher path: " + matcher.path_name() + "\n";
+  text += "SIMD paths compiled in and available:";
   for (auto const& name : ipo::simd::available_arch_names()) {
     text += " " + name;
   }
+#if defined(IPO_HAS_DISPATCH)
+  text += "\nipo::dispatch matcher scans available:";
+  for (ipo::detail::compiled_scan const& scan : ipo::detail::compiled_scans()) {
+    if (scan.cpu_supports()) {
+      text += " " + scan.path_name(matcher);
+    }
+  }
+#endif
   text += "\nsimdjson: " + std::string(SIMDJSON_STRINGIFY(SIMDJSON_VERSION)) + " (" +
           std::string(simdjson::get_active_implementation()->name()) + ")\n";
   return text;

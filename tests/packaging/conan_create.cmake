@@ -8,7 +8,7 @@
 file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}/src")
 # A copy of what the recipe exports, so that test_package's build folder stays out of the sources.
-foreach(item IN ITEMS CMakeLists.txt LICENSE cmake conan include)
+foreach(item IN ITEMS CMakeLists.txt LICENSE cmake conan include src)
   file(COPY "${SOURCE_DIR}/${item}" DESTINATION "${WORK_DIR}/src")
 endforeach()
 set(ENV{CONAN_HOME} "${WORK_DIR}/home")
@@ -44,4 +44,10 @@ tools.build:cxxflags=[${include_flags}]
 run(${CONAN} create "${WORK_DIR}/src/conan" --profile:all "${WORK_DIR}/offline.profile" --build=missing --no-remote)
 if(NOT last_output MATCHES "from Conan: fp16\\(1.5\\) = 1.5")
   message(FATAL_ERROR "conan create finished but test_package did not print its check line")
+endif()
+# The recipe's default dispatch=True on x86-64 Linux: test_package's matcher (built with no
+# -march flag) takes a scan of ipo::dispatch on a CPU with AVX2.
+file(READ /proc/cpuinfo cpuinfo)
+if(cpuinfo MATCHES " avx2 " AND NOT last_output MATCHES "matcher path: [^\n]*\\(ipo::dispatch\\)")
+  message(FATAL_ERROR "conan create finished but test_package's matcher did not take an ipo::dispatch scan")
 endif()

@@ -20,7 +20,9 @@
 // (detail/canonical_reading.hpp). A candidate is checked exactly against its anchors and then
 // verified whole (detail/phrase_verifier.hpp). The scalar path runs an Aho-Corasick automaton
 // over canonical characters (detail/phrase_automaton.hpp). Every path returns exactly the naive
-// reference's matches, and the path is chosen once, when the matcher is built.
+// reference's matches, and the path is chosen once, when the matcher is built: among those the
+// translation unit's flags compiled in and, when the consumer links ipo::dispatch, the AVX2 and
+// AVX-512 scans compiled there (detail/compiled_scans.hpp).
 #pragma once
 
 #include <bit>
@@ -39,6 +41,7 @@
 #include "ipo/cues/detail/anchor_tables.hpp"
 #include "ipo/cues/detail/block_scan.hpp"
 #include "ipo/cues/detail/canonical_reading.hpp"
+#include "ipo/cues/detail/compiled_scans.hpp"
 #include "ipo/cues/detail/match_sink.hpp"
 #include "ipo/cues/detail/phrase_automaton.hpp"
 #include "ipo/cues/detail/phrase_verifier.hpp"
@@ -56,7 +59,7 @@ public:
   /// Compiles every phrase of `lex`. Phrase ids are lexicon entry ids.
   explicit phrase_matcher(lexicon const& lex)
       : anchors_(compile(lex)), verifier_(anchors_.phrases),
-        path_(simd::dispatch_choice<matcher_archs>()) {
+        path_(simd::dispatch_choice<matcher_archs>()), compiled_(choose_compiled_scan(path_)) {
     check_argument(verifier_.packed_bytes() <= std::size_t{0xFFFFFFFF}, "ipo::phrase_matcher",
                    "lex.size()", lex.size(), "a lexicon of fewer than 4 GiB of phrase bytes");
     std::vector<std::string> canonical_texts;
@@ -90,32 +93,46 @@ public:
   /// chosen when the matcher was built.
   void find_all(std::string_view text, std::vector<cue_match>& out) const {
     out.clear();
+    if (compiled_ != nullptr) {
+      compiled_->scan(*this, text, out);
+      return;
+    }
     simd::dispatch_to<matcher_archs>(path_, [&](auto arch) { scan(arch, text, out); });
   }
 
   /// The path find_all() takes: chosen once, when the matcher is built, as the best
-  /// architecture both compiled in and present on the CPU (capped by IPO_FORCE_ARCH, see
-  /// ipo/simd/dispatch.hpp). Its name is the architecture's (as
-  /// simd::arch_name() gives it), then "+vbmi2" when the AVX-512 scan packs word starts, or
-  /// "aho-corasick" / "hash" for the scalar path.
+  /// architecture both compiled in (by this translation unit's flags, or by ipo::dispatch when
+  /// the consumer links it) and present on the CPU, capped by IPO_FORCE_ARCH (see
+  /// ipo/simd/dispatch.hpp). Its name is the architecture's (as simd::arch_name() gives it),
+  /// then "+vbmi2" when the AVX-512 scan packs word starts, or "scalar (aho-corasick)" /
+  /// "scalar (hash)" for the scalar path.
   std::string path_name() const {
-    return simd::dispatch_to<matcher_archs>(path_, [&](auto arch) -> std::string {
-      using Arch = decltype(arch);
-      if constexpr (std::is_same_v<Arch, simd::scalar>) {
-        return automaton_.empty() ? "scalar (hash)" : "scalar (aho-corasick)";
-      } else {
-        std::string name = simd::arch_name<Arch>();
+    if (compiled_ != nullptr) {
+      return compiled_->path_name(*this);
+    }
+    return simd::dispatch_to<matcher_archs>(path_, [&](auto arch) { return path_name_on(arch); });
+  }
+
+  /// Whether find_all() runs a scan of the compiled library ipo::dispatch (diagnostics).
+  bool uses_compiled_scan() const noexcept { return compiled_ != nullptr; }
+
+  /// The name path_name() gives the path on architecture `Arch`, as this translation unit
+  /// compiles it. Public so that ipo::dispatch can name the paths it compiled.
+  template <class Arch>
+  std::string path_name_on(Arch) const {
+    if constexpr (std::is_same_v<Arch, simd::scalar>) {
+      return automaton_.empty() ? "scalar (hash)" : "scalar (aho-corasick)";
+    } else {
+      std::string name = simd::arch_name<Arch>();
 #if defined(__AVX512VBMI2__)
-        if constexpr (std::is_base_of_v<xsimd::avx512bw, Arch>) {
-          if (anchors_.word_start_anchors &&
-              anchors_.filter.usable) { // as scan_word_start_blocks decides
-            name += "+vbmi2";
-          }
+      if constexpr (std::is_base_of_v<xsimd::avx512bw, Arch>) {
+        if (anchors_.word_start_anchors && anchors_.filter.usable) { // as scan_word_start_blocks
+          name += "+vbmi2";
         }
-#endif
-        return name;
       }
-    });
+#endif
+      return name;
+    }
   }
 
   /// The scan on one architecture (simd::scalar or any xsimd architecture); appends to `out`
@@ -136,6 +153,30 @@ public:
   }
 
 private:
+  /// The scan of ipo::dispatch that find_all() takes instead of the compiled-in `path`: the
+  /// widest one the CPU runs, when it is wider than `path` and within IPO_FORCE_ARCH; else none.
+  static detail::compiled_scan const* choose_compiled_scan([[maybe_unused]] simd::arch_id path) {
+#if defined(IPO_HAS_DISPATCH)
+    std::string_view const own = simd::dispatch_to<matcher_archs>(
+        path, [](auto arch) -> std::string_view { return simd::arch_name<decltype(arch)>(); });
+    std::string_view const forced = simd::forced_arch();
+    int cap = 1 << 30;
+    if (forced == "scalar") {
+      cap = 0;
+    } else if (detail::x86_path_rank(forced) > 0) {
+      cap = detail::x86_path_rank(forced);
+    }
+    for (detail::compiled_scan const& candidate : detail::compiled_scans()) {
+      int const rank = detail::x86_path_rank(candidate.arch);
+      if (candidate.matcher_size == sizeof(phrase_matcher) && rank <= cap &&
+          rank > detail::x86_path_rank(own) && candidate.cpu_supports()) {
+        return &candidate;
+      }
+    }
+#endif
+    return nullptr;
+  }
+
   static std::vector<detail::compiled_phrase> compile(lexicon const& lex) {
     check_argument(lex.size() < (std::size_t{1} << 31), "ipo::phrase_matcher", "lex.size()",
                    lex.size(), "fewer than 2^31 phrases");
@@ -565,10 +606,11 @@ private:
     }
   }
 
-  detail::anchor_index anchors_;       // the phrases, their anchors and the filter tables
-  detail::phrase_verifier verifier_;   // the exact check
-  detail::phrase_automaton automaton_; // the scalar path (empty for a huge lexicon)
-  simd::arch_id path_;                 // the path find_all() takes
+  detail::anchor_index anchors_;          // the phrases, their anchors and the filter tables
+  detail::phrase_verifier verifier_;      // the exact check
+  detail::phrase_automaton automaton_;    // the scalar path (empty for a huge lexicon)
+  simd::arch_id path_;                    // the compiled-in path find_all() takes, unless:
+  detail::compiled_scan const* compiled_; // the ipo::dispatch scan it takes instead, or null
 };
 
 } // namespace ipo

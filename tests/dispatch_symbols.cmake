@@ -1,0 +1,33 @@
+# Checks libipo_dispatch.a: in each scan object (avx2.o, avx512bw.o, avx512vbmi2.o) every
+# defined global symbol (T, W, V, u, D, B, R) is one of the entry points
+# ipo::detail::compiled_<path>::{scan, path_name, matcher_size}, and each object defines all
+# three. Arguments: -DNM=... -DLIBRARY=...
+execute_process(COMMAND "${NM}" -g --defined-only "${LIBRARY}" OUTPUT_VARIABLE listing
+                RESULT_VARIABLE code)
+if(NOT code EQUAL 0)
+  message(FATAL_ERROR "${NM} failed on ${LIBRARY}")
+endif()
+string(REPLACE "\n" ";" lines "${listing}")
+set(member "")
+set(entries_avx2 0)
+set(entries_avx512bw 0)
+set(entries_avx512vbmi2 0)
+foreach(line IN LISTS lines)
+  if(line MATCHES "^(.*)\\.o:$")
+    set(member "${CMAKE_MATCH_1}")
+  elseif(member MATCHES "^(avx2|avx512bw|avx512vbmi2)$" AND line MATCHES "^[0-9a-f]+ [A-Za-z] (.*)$")
+    set(symbol "${CMAKE_MATCH_1}")
+    string(LENGTH "compiled_${member}" length)
+    if(symbol MATCHES "^_ZN3ipo6detail${length}compiled_${member}(4scan|9path_name|12matcher_size)")
+      math(EXPR entries_${member} "${entries_${member}} + 1")
+    else()
+      message(FATAL_ERROR "${member}.o exports ${symbol}: it should be local")
+    endif()
+  endif()
+endforeach()
+foreach(path IN ITEMS avx2 avx512bw avx512vbmi2)
+  if(NOT entries_${path} EQUAL 3)
+    message(FATAL_ERROR "${path}.o defines ${entries_${path}} of its 3 entry points")
+  endif()
+endforeach()
+message(STATUS "ipo::dispatch exports only its 9 entry points")
