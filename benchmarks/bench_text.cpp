@@ -241,7 +241,7 @@ void match_on(benchmark::State& state, std::string const& name, Scan scan_into) 
 // the README can say what AVX2, SSE2 or the scalar automaton machines get.
 template <class Arch>
 void BM_Match(benchmark::State& state) {
-  match_on(state, std::string("match_") + ipo::simd::arch_name<Arch>(),
+  match_on(state, "match_" + ipo::phrase_matcher(lexicon()).path_name_on(Arch{}),
            [](ipo::phrase_matcher const& m, std::string const& t,
               std::vector<ipo::cue_match>& out) { m.scan(Arch{}, t, out); });
 }
@@ -250,13 +250,13 @@ void BM_Match(benchmark::State& state) {
 // The matcher alone on one scan of ipo::dispatch (compiled for AVX2 or AVX-512 in the library,
 // whatever flags this binary has).
 void BM_Match_Dispatch(benchmark::State& state, ipo::detail::compiled_scan const* scan) {
-  std::string const name = "dispatch_" + scan->path_name(ipo::phrase_matcher(lexicon()));
+  std::string const path = scan->path_name(ipo::phrase_matcher(lexicon()));
+  std::string const name = "dispatch_" + path, compiled_in = "match_" + path;
   match_on(state, name,
            [scan](ipo::phrase_matcher const& m, std::string const& t,
                   std::vector<ipo::cue_match>& out) { scan->scan(m, t, out); });
-  // Against the same architecture compiled into this binary by its own flags (-march=native),
-  // when it has it: what the library's separate compilation costs.
-  std::string const compiled_in = std::string("match_") + scan->arch;
+  // Against the same path compiled into this binary by its own flags (-march=native), when it
+  // has it: what the library's separate compilation costs.
   if (measured().count(compiled_in) != 0) {
     state.counters["vs_compiled_in"] = measured()[name] / measured()[compiled_in];
   }

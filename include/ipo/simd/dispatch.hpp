@@ -5,7 +5,9 @@
 // best architecture that is both compiled in (enabled by the compiler flags of this
 // translation unit, e.g. -mavx2 or -march=native) and present on the running CPU; the scalar
 // path always remains. Build with -march=x86-64-v3 (AVX2) or -march=native to compile in the
-// wider paths: a header-only library can only use the instruction sets its user compiles for.
+// wider paths: a header-only library can only use the instruction sets its user compiles for
+// (the matcher can also take the AVX2/AVX-512 scans of the compiled ipo::dispatch library,
+// docs/dispatch.md).
 //
 // The environment variable IPO_FORCE_ARCH (read once per process) caps the choice: with
 // IPO_FORCE_ARCH=avx2, dispatch() starts at avx2 and skips the better paths; "scalar" forces
