@@ -20,8 +20,8 @@ int main() {
   std::vector<ipo::step_score> scores;
   scorer.score(reasoning, steps, scores);
   for (std::size_t k = 0; k < steps.size(); ++k) {
-    std::printf("step %zu: compliance %.1f, trigger %.1f: %.*s\n", k,
-                scores[k][ipo::cue_kind::compliance], scores[k][ipo::cue_kind::trigger],
+    std::printf("step %zu: compliance %.1f, safety %.1f: %.*s\n", k,
+                scores[k][ipo::cue_kind::compliance], scores[k][ipo::cue_kind::safety],
                 static_cast<int>(steps[k].size()), reasoning.data() + steps[k].begin);
   }
 

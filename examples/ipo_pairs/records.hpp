@@ -227,7 +227,7 @@ public:
   }
 
   /// After a first_compliance() call: whether step k leans toward compliance and whether it
-  /// turns toward safety (lexical: compliance / trigger or refusal cues; patterns: the step's
+  /// turns toward safety (lexical: compliance / safety or refusal cues; patterns: the step's
   /// stance, compliance counted only with harm in context).
   bool complies(std::size_t k) const {
     if (patterns_) {
@@ -241,7 +241,7 @@ public:
       return pattern_.last_patterns()[k].stance == ipo::step_stance::refusal;
     }
     auto const& s = lexical_.last_scores()[k];
-    return s.count(ipo::cue_kind::trigger) + s.count(ipo::cue_kind::refusal) > 0;
+    return s.count(ipo::cue_kind::safety) + s.count(ipo::cue_kind::refusal) > 0;
   }
 
 private:

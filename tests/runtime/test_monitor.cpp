@@ -260,7 +260,7 @@ TEST_CASE("stream_monitor equals the batch path on traces, for every cut tried")
   std::mt19937_64 rng(1);
   ipo::lexicon const lex = ipo::default_lexicon();
   for (auto policy :
-       {ipo::trigger_policy::ignore, ipo::trigger_policy::stop, ipo::trigger_policy::net}) {
+       {ipo::safety_policy::ignore, ipo::safety_policy::stop, ipo::safety_policy::net}) {
     ipo::lexical_detector const detector(lex, {1.0f, policy});
     ipo::stream_monitor<> monitor(detector);
     ipo::stream_monitor<ipo::marker_segmenter> markers(detector, ipo::marker_segmenter{});

@@ -77,8 +77,8 @@ TEST_CASE("word bytes are the ASCII letters, digits and underscore") {
 TEST_CASE("hand-worked matches: case, typographic forms, white-space runs, word boundaries") {
   ipo::lexicon lex;
   lex.add({"I'll start by", ipo::cue_kind::compliance, 1.0f, true});
-  lex.add({"wait", ipo::cue_kind::trigger, 1.0f, true});
-  lex.add({"harm", ipo::cue_kind::trigger, 1.0f, false});
+  lex.add({"wait", ipo::cue_kind::safety, 1.0f, true});
+  lex.add({"harm", ipo::cue_kind::safety, 1.0f, false});
   lex.add({"step-by-step", ipo::cue_kind::compliance, 1.0f, true});
   ipo::phrase_matcher const m(lex);
   std::string const text = "I\xE2\x80\x99LL  start\nby harming. Waiting, wait! step\xE2\x80\x94"
@@ -203,7 +203,7 @@ TEST_CASE("long phrases in texts made of their mutated copies: every path equals
 TEST_CASE("overlapping phrases, shared prefixes, matches at buffer ends") {
   ipo::lexicon lex;
   for (std::string p : {"ab", "abab", "b a", "ba", "a", "aba"}) {
-    lex.add({p, ipo::cue_kind::trigger, 1.0f, false});
+    lex.add({p, ipo::cue_kind::safety, 1.0f, false});
   }
   ipo::phrase_matcher const m(lex);
   auto const naive = naive_of(lex);
@@ -248,8 +248,8 @@ TEST_CASE("the default lexicon on reasoning text, and a 100,000-phrase lexicon")
 TEST_CASE("the lexicon scorer sums weights per step and kind") {
   ipo::lexicon lex;
   lex.add({"start by", ipo::cue_kind::compliance, 1.5f, true});
-  lex.add({"refuse", ipo::cue_kind::trigger, 2.0f, true});
-  lex.add({"harm", ipo::cue_kind::trigger, 0.5f, true});
+  lex.add({"refuse", ipo::cue_kind::safety, 2.0f, true});
+  lex.add({"harm", ipo::cue_kind::safety, 0.5f, true});
   ipo::lexicon_scorer const scorer(lex);
   std::string const text = "I will start by planning. I should refuse: harm, harm.";
   std::vector<ipo::byte_span> const steps = {{0, 25}, {26, 54}};
@@ -257,14 +257,14 @@ TEST_CASE("the lexicon scorer sums weights per step and kind") {
   scorer.score(text, steps, scores);
   REQUIRE(scores.size() == 2);
   CHECK(scores[0][ipo::cue_kind::compliance] == 1.5f);
-  CHECK(scores[0][ipo::cue_kind::trigger] == 0.0f);
-  CHECK(scores[1][ipo::cue_kind::trigger] == 3.0f); // 2.0 + 0.5 + 0.5
-  CHECK(scores[1].count(ipo::cue_kind::trigger) == 3);
+  CHECK(scores[0][ipo::cue_kind::safety] == 0.0f);
+  CHECK(scores[1][ipo::cue_kind::safety] == 3.0f); // 2.0 + 0.5 + 0.5
+  CHECK(scores[1].count(ipo::cue_kind::safety) == 3);
 }
 
 TEST_CASE("the lexicon scorer rejects steps out of order, overlapping or outside the text") {
   ipo::lexicon lex;
-  lex.add({"refuse", ipo::cue_kind::trigger, 2.0f, true});
+  lex.add({"refuse", ipo::cue_kind::safety, 2.0f, true});
   ipo::lexicon_scorer const scorer(lex);
   std::string const text = "I refuse. I refuse again."; // 25 bytes
   std::vector<ipo::step_score> scores(3);
@@ -283,8 +283,8 @@ TEST_CASE("the lexicon scorer rejects steps out of order, overlapping or outside
   rejects({{9, 0}}, "steps[0]");                                            // end before begin
   scorer.score(text, std::vector<ipo::byte_span>{{0, 9}, {9, 25}}, scores); // adjacent is fine
   REQUIRE(scores.size() == 2);
-  CHECK(scores[0].count(ipo::cue_kind::trigger) == 1);
-  CHECK(scores[1].count(ipo::cue_kind::trigger) == 1);
+  CHECK(scores[0].count(ipo::cue_kind::safety) == 1);
+  CHECK(scores[1].count(ipo::cue_kind::safety) == 1);
 }
 
 namespace {

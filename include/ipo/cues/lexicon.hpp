@@ -1,14 +1,15 @@
 // ipo/cues/lexicon.hpp: weighted cue phrases and their plain-text (TSV) format.
 //
 // A lexicon entry is (phrase, kind, weight, whole_word). Kinds: compliance (a step leaning
-// toward how to comply), trigger (a safety trigger: naming the risk, reframing, citing
-// guidelines) and refusal. Phrases are matched case-insensitively with typographic quotes,
+// toward how to comply), safety (naming the risk, reframing, citing guidelines, turning to a
+// safer alternative) and refusal. Phrases are matched case-insensitively with typographic quotes,
 // apostrophes and dashes equal to their ASCII forms, and a space matching any run of white
 // space (see cues/matcher.hpp).
 //
 // TSV format, one entry per line, fields separated by tabs:
 //   KIND <tab> WEIGHT <tab> PHRASE [<tab> word|substring]
-// KIND is compliance, trigger or refusal; WEIGHT a finite number; the optional fourth field
+// KIND is compliance, safety or refusal ("trigger", the older name of safety, is read as
+// safety); WEIGHT a finite number; the optional fourth field
 // chooses whole-word matching (word, the default) or matching inside words (substring).
 // Blank lines and lines starting with '#' are ignored. Errors name the line.
 #pragma once
@@ -34,18 +35,18 @@ namespace ipo {
 /// What a cue phrase signals.
 enum class cue_kind : std::uint8_t {
   compliance = 0, ///< the step leans toward how to comply
-  trigger = 1,    ///< a safety trigger: the step names the risk, reframes, or cites guidelines
+  safety = 1,     ///< a safety cue: the step names the risk, reframes, or cites guidelines
   refusal = 2,    ///< an explicit refusal
 };
 inline constexpr std::size_t cue_kind_count = 3;
 
-/// "compliance", "trigger" or "refusal".
+/// "compliance", "safety" or "refusal".
 constexpr char const* cue_kind_name(cue_kind kind) noexcept {
   switch (kind) {
   case cue_kind::compliance:
     return "compliance";
-  case cue_kind::trigger:
-    return "trigger";
+  case cue_kind::safety:
+    return "safety";
   case cue_kind::refusal:
     return "refusal";
   }
@@ -207,13 +208,13 @@ inline lexicon parse_lexicon_tsv(std::string_view text, std::string_view source 
     lexicon_entry entry;
     if (fields[0] == "compliance") {
       entry.kind = cue_kind::compliance;
-    } else if (fields[0] == "trigger") {
-      entry.kind = cue_kind::trigger;
+    } else if (fields[0] == "safety" || fields[0] == "trigger") { // "trigger": the older name
+      entry.kind = cue_kind::safety;
     } else if (fields[0] == "refusal") {
       entry.kind = cue_kind::refusal;
     } else {
       throw_argument_error(fn, where + " kind", std::string(fields[0]),
-                           "compliance, trigger or refusal");
+                           "compliance, safety or refusal");
     }
     double weight = 0;
     std::string const weight_text(fields[1]);

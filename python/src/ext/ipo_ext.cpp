@@ -147,21 +147,21 @@ segmenters const& shared_segmenters() {
 class py_detector {
 public:
   py_detector(std::string const& kind, std::optional<ipo::lexicon> lexicon, float threshold,
-              std::string const& trigger_policy, std::optional<std::string> patterns_tsv)
+              std::string const& safety_policy, std::optional<std::string> patterns_tsv)
       : kind_(kind) {
     if (kind == "patterns") {
       pattern_.emplace(patterns_tsv ? ipo::cue_pattern_scorer(*patterns_tsv, "patterns_tsv")
                                     : ipo::cue_pattern_scorer());
     } else if (kind == "lexical") {
-      ipo::trigger_policy policy = ipo::trigger_policy::ignore;
-      if (trigger_policy == "stop") {
-        policy = ipo::trigger_policy::stop;
-      } else if (trigger_policy == "net") {
-        policy = ipo::trigger_policy::net;
-      } else if (trigger_policy != "ignore") {
-        throw nb::value_error(("trigger_policy = \"" + trigger_policy +
-                               "\": expected \"ignore\", \"stop\" or \"net\"")
-                                  .c_str());
+      ipo::safety_policy policy = ipo::safety_policy::ignore;
+      if (safety_policy == "stop") {
+        policy = ipo::safety_policy::stop;
+      } else if (safety_policy == "net") {
+        policy = ipo::safety_policy::net;
+      } else if (safety_policy != "ignore") {
+        throw nb::value_error(
+            ("safety_policy = \"" + safety_policy + "\": expected \"ignore\", \"stop\" or \"net\"")
+                .c_str());
       }
       lexical_.emplace(lexicon ? std::move(*lexicon) : ipo::default_lexicon(),
                        ipo::lexical_detector_options{threshold, policy});
@@ -192,7 +192,7 @@ public:
     }
     auto const& s = lexical_->last_scores()[k];
     return {s.count(ipo::cue_kind::compliance) > 0,
-            s.count(ipo::cue_kind::trigger) + s.count(ipo::cue_kind::refusal) > 0};
+            s.count(ipo::cue_kind::safety) + s.count(ipo::cue_kind::refusal) > 0};
   }
   std::string const& kind() const noexcept { return kind_; }
   /// The lexical detector, when this is one (a monitor decides it from its own scores).
@@ -524,7 +524,7 @@ public:
           d["span"] = std::make_pair(e.span.begin, e.span.end);
           d["text"] = std::string(e.span.of(reasoning));
           d["compliance"] = e.score[ipo::cue_kind::compliance];
-          d["trigger"] = e.score[ipo::cue_kind::trigger];
+          d["safety"] = e.score[ipo::cue_kind::safety];
           d["refusal"] = e.score[ipo::cue_kind::refusal];
         }
         out.append(d);
@@ -660,7 +660,7 @@ NB_MODULE(_ipo, m) {
       "texts"_a, "mode"_a = "sentence", "offsets"_a = "char",
       "segment() over a list (for datasets.map(batched=True)); the GIL is released.");
 
-  nb::class_<ipo::lexicon>(m, "Lexicon", "Weighted cue phrases (compliance, trigger, refusal).")
+  nb::class_<ipo::lexicon>(m, "Lexicon", "Weighted cue phrases (compliance, safety, refusal).")
       .def_static("default", &ipo::default_lexicon, "The embedded default lexicon.")
       .def_static(
           "from_tsv",
@@ -684,7 +684,7 @@ NB_MODULE(_ipo, m) {
       .def(nb::init<std::string const&, std::optional<ipo::lexicon>, float, std::string const&,
                     std::optional<std::string>>(),
            "kind"_a = "patterns", "lexicon"_a = nb::none(), "threshold"_a = 1.0f,
-           "trigger_policy"_a = "ignore", "patterns_tsv"_a = nb::none())
+           "safety_policy"_a = "ignore", "patterns_tsv"_a = nb::none())
       .def_prop_ro("kind", &py_detector::kind)
       .def(
           "first_compliance",
