@@ -25,6 +25,7 @@
 // AVX-512 scans compiled there (detail/compiled_scans.hpp).
 #pragma once
 
+#include <array>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -284,6 +285,7 @@ private:
     }
 #endif
 #endif
+    word_start_probes const probes(anchors_);
     detail::word_start_walker<Arch> walker(arch, data);
     for (; i + 2 * block + 8 <= n; i += block) {
       detail::prefetch_ahead(data, n, i);
@@ -306,13 +308,65 @@ private:
       }
 #endif
       // Without registers for the tables, each word start (about one byte in five) is
-      // hashed and looked up on its own: cheaper than gathering at every position.
+      // looked up on its own: cheaper than gathering at every position.
       for (std::uint64_t s = raw; s != 0; s &= s - 1) {
-        check_position(arch, data, n, i + static_cast<std::size_t>(std::countr_zero(s)), out);
+        probes.check(arch, *this, data, n, i + static_cast<std::size_t>(std::countr_zero(s)), out);
       }
     }
     return i;
   }
+
+  /// The active tables as the word-start loop looks a raw window up in them, held in locals
+  /// so that the loop keeps them in registers: a table of at most kDirect anchors (phrases
+  /// shorter than 8 characters, few in a typical lexicon) is compared anchor by anchor, with
+  /// no hash; the others are hashed and their bit tested.
+  struct word_start_probes {
+    static constexpr std::size_t kDirect = 4;
+    std::array<detail::anchor_table const*, detail::kAnchorLengths.size()> hashed{};
+    std::size_t hashed_count = 0;
+    std::array<detail::anchor_entry, 2 * kDirect> direct{};
+    std::size_t direct_count = 0;
+
+    explicit word_start_probes(detail::anchor_index const& anchors) {
+      for (std::uint8_t const k : anchors.active) {
+        detail::anchor_table const& t = anchors.tables[k];
+        if (t.length < 8 && t.entries.size() <= kDirect &&
+            direct_count + t.entries.size() <= direct.size()) {
+          for (detail::anchor_entry const& a : t.entries) {
+            direct[direct_count++] = a;
+          }
+        } else {
+          hashed[hashed_count++] = &t;
+        }
+      }
+    }
+
+    /// check_position() for a word start p with p + 8 <= n.
+    template <class Arch>
+    IPO_INLINE void check(Arch arch, phrase_matcher const& m, unsigned char const* data,
+                          std::size_t n, std::size_t p, detail::match_sink& out) const {
+      std::uint64_t const raw = detail::load8(data + p);
+      for (std::size_t d = 0; d < direct_count; ++d) {
+        detail::anchor_entry const& a = direct[d];
+        if (((raw | a.letters) & a.mask) == a.bytes) [[unlikely]] {
+          m.verifier_.verify_at_anchor(arch, a.phrase, data, n, p, out);
+        }
+      }
+      std::uint32_t const low = static_cast<std::uint32_t>(raw) | detail::kFold;
+      std::uint32_t const high = static_cast<std::uint32_t>(raw >> 32) | detail::kFold;
+      for (std::size_t k = 0; k < hashed_count; ++k) {
+        detail::anchor_table const& t = *hashed[k];
+        std::uint32_t const h = detail::hash(t, low, high);
+        if (detail::has_bit(t, h)) [[unlikely]] {
+          for (detail::anchor_entry const& a : t.anchors_of(h)) {
+            if (((raw | a.letters) & a.mask) == a.bytes) {
+              m.verifier_.verify_at_anchor(arch, a.phrase, data, n, p, out);
+            }
+          }
+        }
+      }
+    }
+  };
 
 #if defined(__AVX512VBMI2__)
   /// scan_word_start_blocks() with the in-register filter on AVX-512 VBMI2: per chunk of 64
