@@ -7,6 +7,10 @@
 # compiled there for AVX2 or AVX-512 (ipo's and the standard library's) can then never stand
 # in for the consumer's baseline copies of them. Needs x86-64, ELF, GNU-compatible ld and objcopy.
 
+# The repository root (src/dispatch/): this file's parent, whoever includes it (the root
+# project, or python/CMakeLists.txt for a portable extension).
+get_filename_component(ipo_dispatch_root "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
+
 set(ipo_dispatch_supported FALSE)
 set(ipo_dispatch_reason "")
 if(NOT CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
@@ -55,7 +59,7 @@ set(ipo_dispatch_flags_avx512vbmi2 -march=x86-64-v4 -mavx512vbmi -mavx512vbmi2)
 set(ipo_dispatch_objects "")
 foreach(path IN ITEMS avx2 avx512bw avx512vbmi2)
   set(scan_target ipo_dispatch_scan_${path})
-  add_library(${scan_target} OBJECT src/dispatch/matcher_scan.cpp)
+  add_library(${scan_target} OBJECT "${ipo_dispatch_root}/src/dispatch/matcher_scan.cpp")
   target_link_libraries(${scan_target} PRIVATE ipo::ipo)
   target_compile_definitions(${scan_target} PRIVATE IPO_DISPATCH_PATH=${path})
   # No LTO: an object of IR would be localized before it is compiled. No GNU-unique symbols
@@ -79,7 +83,7 @@ foreach(path IN ITEMS avx2 avx512bw avx512vbmi2)
   list(APPEND ipo_dispatch_objects "${local}")
 endforeach()
 
-add_library(ipo_dispatch STATIC src/dispatch/compiled_scans.cpp ${ipo_dispatch_objects})
+add_library(ipo_dispatch STATIC "${ipo_dispatch_root}/src/dispatch/compiled_scans.cpp" ${ipo_dispatch_objects})
 add_library(ipo::dispatch ALIAS ipo_dispatch)
 set_target_properties(ipo_dispatch PROPERTIES EXPORT_NAME dispatch OUTPUT_NAME ipo_dispatch
                       POSITION_INDEPENDENT_CODE ON)

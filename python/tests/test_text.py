@@ -10,6 +10,22 @@ import ipo
 from conftest import scripted_continuation
 
 
+def test_matcher_path_is_at_least_the_widest_compiled_in():
+    """The matcher takes the widest path of the build's own flags, or a wider scan of
+    ipo::dispatch (a portable build): never a narrower one."""
+    import os
+
+    if os.environ.get("IPO_FORCE_ARCH"):
+        pytest.skip("IPO_FORCE_ARCH caps the path")
+    rank = {"avx512bw": 4, "fma3+avx2": 3, "avx2": 3, "sse4.2": 2, "sse2": 1}
+    path = ipo.matcher_path().removesuffix("+vbmi2")
+    widest = next(p for p in ipo.simd_paths() if p != "avx512f")  # the matcher skips AVX-512F alone
+    if widest in rank:
+        assert path in rank and rank[path] >= rank[widest], (path, ipo.simd_paths())
+    else:
+        assert path == widest or path.startswith("scalar"), (path, ipo.simd_paths())
+
+
 def test_split_trace_offsets_are_python_indices():
     completion = "<think>\nCafé crème: l’idée. Then more.\n</think>\n\nRéponse é."
     parts = ipo.split_trace(completion)

@@ -594,6 +594,10 @@ NB_MODULE(_ipo, m) {
   m.attr("__version__") = IPO_VERSION_STRING;
   m.def("simd_paths", &ipo::simd::available_arch_names,
         "The SIMD paths this build can choose on this CPU, best first.");
+  m.def(
+      "matcher_path", [] { return ipo::phrase_matcher(ipo::default_lexicon()).path_name(); },
+      "The path the phrase matcher takes on this CPU (a compiled-in one, or a scan of "
+      "ipo::dispatch in a portable build).");
 
   // ---------------------------------------------------------------- text side
   m.def(

@@ -41,6 +41,7 @@ __all__ = [
     "segment",
     "segment_batch",
     "simd_paths",
+    "matcher_path",
     "split_trace",
     "to_dpo_record",
 ]
@@ -79,6 +80,13 @@ def default_triggers() -> list[str]:
 def simd_paths() -> list[str]:
     """The SIMD paths the extension can choose on this CPU, best first."""
     return _ipo.simd_paths()
+
+
+def matcher_path() -> str:
+    """The path the phrase matcher takes on this CPU: ``"avx512bw+vbmi2"``, ``"fma3+avx2"``,
+    ``"sse2"``, ``"scalar (aho-corasick)"``, ... In a portable build (``IPO_PYTHON_NATIVE=OFF``)
+    on x86-64 Linux it can be wider than ``simd_paths()``: a scan of the compiled ipo::dispatch."""
+    return _ipo.matcher_path()
 
 
 def make_intervention(
