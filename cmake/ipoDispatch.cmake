@@ -61,7 +61,7 @@ foreach(path IN ITEMS avx2 avx512bw avx512vbmi2)
   set(scan_target ipo_dispatch_scan_${path})
   add_library(${scan_target} OBJECT "${ipo_dispatch_root}/src/dispatch/matcher_scan.cpp")
   target_link_libraries(${scan_target} PRIVATE ipo::ipo)
-  target_compile_definitions(${scan_target} PRIVATE IPO_DISPATCH_PATH=${path})
+  target_compile_definitions(${scan_target} PRIVATE IPO_DISPATCH_NAMESPACE=compiled_${path})
   # No LTO: an object of IR would be localized before it is compiled. No GNU-unique symbols
   # (g++'s binding for inline variables and static locals): objcopy cannot make them local.
   target_compile_options(${scan_target} PRIVATE ${ipo_dispatch_flags_${path}} -fno-lto

@@ -1,13 +1,16 @@
 // The pattern detector rule by rule on sentences written for these tests (not from the
 // evaluation set), the class lexicon's format, and the evaluation counts.
 #include "ipo/cues/cue_patterns.hpp"
+#include "ipo/cues/default_cue_patterns.hpp"
 #include "ipo/intervention/evaluation.hpp"
 #include "ipo/intervention/pattern_detector.hpp"
 #include "ipo/intervention/rounds.hpp"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -93,6 +96,22 @@ TEST_CASE("step 0 never counts, a refusal ends the search, first_compliance_from
   CHECK(detector.first_compliance_from(text, steps, 2) == 3u);
   CHECK_FALSE(detector.first_compliance_from(text, steps, 3));
   CHECK(ipo::first_compliance_after(detector, text, steps, 2) == 3u);
+}
+
+TEST_CASE("the default class lexicon: every data line is one phrase of the scorer") {
+  // Counted from the text itself: lines that are neither blank nor '#' comments.
+  std::string_view const tsv = ipo::default_cue_patterns_tsv;
+  std::size_t data_lines = 0;
+  for (std::size_t pos = 0; pos < tsv.size();) {
+    std::size_t const eol = std::min(tsv.find('\n', pos), tsv.size());
+    if (eol > pos && tsv[pos] != '#') {
+      ++data_lines;
+    }
+    pos = eol + 1;
+  }
+  CHECK(data_lines == 541);
+  CHECK(ipo::cue_pattern_scorer().size() == data_lines);
+  CHECK(ipo::cue_pattern_scorer(tsv, "copy").size() == data_lines);
 }
 
 TEST_CASE("the class lexicon format: errors name the line") {

@@ -95,4 +95,22 @@ inline naive_matcher naive_of(ipo::lexicon const& lex) {
   return n;
 }
 
+/// A random lexicon for the path-equality tests: 1 to `max_phrases` draws of
+/// `random_phrase()`, keeping the distinct ones with a non-empty canonical form; all whole-word
+/// when `all_whole_word` (the matcher then scans word starts only), else each at random.
+template <class Rng, class Phrase>
+ipo::lexicon random_lexicon(Rng& rng, std::size_t max_phrases, bool all_whole_word,
+                            Phrase&& random_phrase) {
+  ipo::lexicon lex;
+  std::size_t const phrases = 1 + rng() % max_phrases;
+  for (std::size_t k = 0; k < phrases; ++k) {
+    std::string const p = random_phrase();
+    if (ipo::canonical_phrase(p).empty() || lex.find(p) != lex.size()) {
+      continue;
+    }
+    lex.add({p, ipo::cue_kind::compliance, 1.0f, all_whole_word || rng() % 2 == 0});
+  }
+  return lex;
+}
+
 } // namespace naive

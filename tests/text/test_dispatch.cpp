@@ -88,16 +88,9 @@ TEST_CASE("every ipo::dispatch scan this CPU runs equals the naive reference") {
     check_every_compiled_scan(defaults, default_naive, text);
   }
   for (int trial = 0; trial < 120; ++trial) {
-    ipo::lexicon lex;
-    std::size_t const phrases = 1 + rng() % 25;
-    for (std::size_t k = 0; k < phrases; ++k) {
-      std::string const p = random_text(rng, 1 + rng() % 12);
-      if (ipo::canonical_phrase(p).empty() || lex.find(p) != lex.size()) {
-        continue;
-      }
-      // Every third trial is all whole-word: the word-start scans, else every position.
-      lex.add({p, ipo::cue_kind::compliance, 1.0f, trial % 3 == 0 || rng() % 2 == 0});
-    }
+    // Every third trial is all whole-word: the word-start scans, else every position.
+    ipo::lexicon const lex = naive::random_lexicon(
+        rng, 25, trial % 3 == 0, [&] { return random_text(rng, 1 + rng() % 12); });
     if (lex.size() == 0) {
       continue;
     }

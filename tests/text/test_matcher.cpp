@@ -109,16 +109,9 @@ TEST_CASE("random and adversarial inputs: every path equals the naive reference"
     return s;
   };
   for (int trial = 0; trial < 300; ++trial) {
-    ipo::lexicon lex;
-    std::size_t const phrases = 1 + rng() % 30;
-    for (std::size_t k = 0; k < phrases; ++k) {
-      std::string p = random_text(1 + rng() % 5);
-      if (ipo::canonical_phrase(p).empty() || lex.find(p) != lex.size()) {
-        continue;
-      }
-      // Every third trial is all whole-word, which the matcher scans at word starts only.
-      lex.add({p, ipo::cue_kind::compliance, 1.0f, trial % 3 == 0 || rng() % 2 == 0});
-    }
+    // Every third trial is all whole-word, which the matcher scans at word starts only.
+    ipo::lexicon const lex =
+        naive::random_lexicon(rng, 30, trial % 3 == 0, [&] { return random_text(1 + rng() % 5); });
     if (lex.size() == 0) {
       continue;
     }

@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -161,6 +162,7 @@ private:
     std::string_view const own = simd::dispatch_to<matcher_archs>(
         path, [](auto arch) -> std::string_view { return simd::arch_name<decltype(arch)>(); });
     std::string_view const forced = simd::forced_arch();
+    int const own_rank = detail::x86_path_rank(own);
     int cap = 1 << 30;
     if (forced == "scalar") {
       cap = 0;
@@ -169,8 +171,8 @@ private:
     }
     for (detail::compiled_scan const& candidate : detail::compiled_scans()) {
       int const rank = detail::x86_path_rank(candidate.arch);
-      if (candidate.matcher_size == sizeof(phrase_matcher) && rank <= cap &&
-          rank > detail::x86_path_rank(own) && candidate.cpu_supports()) {
+      if (candidate.matcher_size == sizeof(phrase_matcher) && rank <= cap && rank > own_rank &&
+          candidate.cpu_supports()) {
         return &candidate;
       }
     }
@@ -346,23 +348,15 @@ private:
     IPO_INLINE void check(Arch arch, phrase_matcher const& m, unsigned char const* data,
                           std::size_t n, std::size_t p, detail::match_sink& out) const {
       std::uint64_t const raw = detail::load8(data + p);
-      for (std::size_t d = 0; d < direct_count; ++d) {
-        detail::anchor_entry const& a = direct[d];
-        if (((raw | a.letters) & a.mask) == a.bytes) [[unlikely]] {
-          m.verifier_.verify_at_anchor(arch, a.phrase, data, n, p, out);
-        }
-      }
+      m.verify_anchors_in_window(arch, std::span(direct.data(), direct_count), raw, data, n, p,
+                                 out);
       std::uint32_t const low = static_cast<std::uint32_t>(raw) | detail::kFold;
       std::uint32_t const high = static_cast<std::uint32_t>(raw >> 32) | detail::kFold;
       for (std::size_t k = 0; k < hashed_count; ++k) {
         detail::anchor_table const& t = *hashed[k];
         std::uint32_t const h = detail::hash(t, low, high);
         if (detail::has_bit(t, h)) [[unlikely]] {
-          for (detail::anchor_entry const& a : t.anchors_of(h)) {
-            if (((raw | a.letters) & a.mask) == a.bytes) {
-              m.verifier_.verify_at_anchor(arch, a.phrase, data, n, p, out);
-            }
-          }
+          m.verify_anchors_in_window(arch, t.anchors_of(h), raw, data, n, p, out);
         }
       }
     }
@@ -571,11 +565,21 @@ private:
       detail::anchor_table const& t = anchors_.tables[k];
       std::uint32_t const h = detail::hash(t, low, high);
       if (detail::has_bit(t, h) && p + t.length <= n) [[unlikely]] {
-        for (detail::anchor_entry const& a : t.anchors_of(h)) {
-          if (((raw | a.letters) & a.mask) == a.bytes) {
-            verifier_.verify_at_anchor(arch, a.phrase, data, n, p, out);
-          }
-        }
+        verify_anchors_in_window(arch, t.anchors_of(h), raw, data, n, p, out);
+      }
+    }
+  }
+
+  /// Verifies, at p, the phrase of each of `anchors` that the raw window there (`raw`, the 8
+  /// bytes from p) holds up to letter case.
+  template <class Arch>
+  IPO_INLINE void verify_anchors_in_window(Arch arch, std::span<detail::anchor_entry const> anchors,
+                                           std::uint64_t raw, unsigned char const* data,
+                                           std::size_t n, std::size_t p,
+                                           detail::match_sink& out) const {
+    for (detail::anchor_entry const& a : anchors) {
+      if (((raw | a.letters) & a.mask) == a.bytes) {
+        verifier_.verify_at_anchor(arch, a.phrase, data, n, p, out);
       }
     }
   }
