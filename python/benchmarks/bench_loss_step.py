@@ -13,7 +13,8 @@ Variants (each skipped, with the reason printed, where it cannot run):
   ipo_logits          logits materialised, ipo.torch.preference_loss (gradient into a new buffer)
   ipo_logits_inplace  the same with inplace=True (the gradient overwrites the logits)
   ipo_fused_linear    ipo.torch.fused_linear_preference_loss (no [rows x V] logits for the batch)
-  liger_fused_linear  Liger-Kernel's LigerFusedLinearDPOLoss (CUDA only; when installed)
+  liger_fused_linear  Liger-Kernel's LigerFusedLinearDPOLoss (CUDA only; when installed; its 0.8.5
+                      module takes no precomputed reference, so this variant runs with a zero one)
 
 Peak memory is what the step adds over its inputs: on CUDA torch.cuda.max_memory_allocated(); on
 the CPU the process's peak resident set (getrusage) minus its resident set before the step, each
@@ -78,11 +79,30 @@ def eager_step(hidden, weight, labels, ref, pairs):
     return dpo_from_logps((per_token * mask).sum(-1), ref, pairs)
 
 
-def trl_chunked_step(hidden, weight, labels, ref, pairs):
+def trl_chunked_logprob():
+    """TRL's ChunkedLogProbFunction; from its own file when `trl` cannot import (its package
+    imports `datasets`, which a GPU machine without network may lack; the kernel file does not)."""
     try:
         from trl.kernels import ChunkedLogProbFunction
+
+        return ChunkedLogProbFunction
     except ImportError as e:
-        raise Skip(f"trl.kernels.ChunkedLogProbFunction not importable ({e})") from None
+        import importlib.util
+        import pathlib
+
+        spec = importlib.util.find_spec("trl")
+        path = pathlib.Path(spec.origin).parent / "kernels" / "chunked_logprob.py" if spec else None
+        if path is None or not path.exists():
+            raise Skip(f"trl.kernels.ChunkedLogProbFunction not importable ({e})") from None
+        module_spec = importlib.util.spec_from_file_location("trl_chunked_logprob", path)
+        module = importlib.util.module_from_spec(module_spec)
+        module_spec.loader.exec_module(module)
+        print(f"  (trl.kernels not importable: {e}; loaded {path} directly)", file=sys.stderr)
+        return module.ChunkedLogProbFunction
+
+
+def trl_chunked_step(hidden, weight, labels, ref, pairs):
+    ChunkedLogProbFunction = trl_chunked_logprob()
     h = hidden[:, :-1]
     target = labels[:, 1:]
     mask = target != -100
@@ -115,11 +135,16 @@ def liger_step(hidden, weight, labels, ref, pairs):
         from liger_kernel.chunked_loss import LigerFusedLinearDPOLoss
     except ImportError as e:
         raise Skip(f"liger_kernel not importable ({e})") from None
-    # Liger scores labels as given (no shift) and takes reference log-probabilities per pair side.
+    # Liger scores labels as given (no shift). Its module (0.8.5) takes no precomputed reference
+    # log-probabilities: with use_ref_model=False they are zero, so measure() gives this variant
+    # a zero reference and checks it against the fp64 step with the same.
     loss_fn = LigerFusedLinearDPOLoss(beta=BETA, use_ref_model=False, average_log_prob=False)
     h = hidden[:, :-1].contiguous()
-    out = loss_fn(weight, h, labels[:, 1:].contiguous(), ref_chosen_logps=ref[:pairs], ref_rejected_logps=ref[pairs:])
+    out = loss_fn(weight, h, labels[:, 1:].contiguous())
     return out[0] if isinstance(out, tuple) else out
+
+
+liger_step.zero_reference = True
 
 
 STEPS = {
@@ -163,6 +188,8 @@ def measure(name, a):
     dtype = getattr(torch, a.dtype)
     hidden, weight, labels, ref = make_problem(a, dtype, device)
     step = STEPS[name]
+    if getattr(step, "zero_reference", False):
+        ref = torch.zeros_like(ref)
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
     if device.type == "cuda":
         torch.cuda.synchronize()
