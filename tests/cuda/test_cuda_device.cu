@@ -4,6 +4,7 @@
 #include <ipo/loss/fused_linear.hpp>
 #include <ipo/loss/preference_loss.hpp>
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -188,6 +189,80 @@ void compare_fused_linear(std::size_t pairs, std::size_t seq_len, std::size_t wi
   }
 }
 
+__global__ void fp16_conversions(std::uint16_t const* halves, float* widened, float const* floats,
+                                 std::uint16_t* rounded, std::size_t n) {
+  std::size_t const i = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x;
+  if (i < 65536) {
+    widened[i] = ipo::fp16::from_bits(halves[i]).to_float();
+  }
+  if (i < n) {
+    rounded[i] = ipo::fp16::from_float(floats[i]).bits;
+  }
+}
+
+// The device's fp16 conversions (cvt instructions, NaN by the software rule) bit for bit
+// against the host's software ones: every half widened, and floats rounded: every half's
+// value, each midpoint between neighbours (ties) and one float ulp either side, the edges of
+// overflow and of the subnormal range, NaNs with payloads, and random bit patterns.
+void compare_fp16_conversions() {
+  std::vector<std::uint16_t> halves(65536);
+  std::vector<float> floats;
+  for (std::uint32_t h = 0; h < 65536; ++h) {
+    halves[h] = static_cast<std::uint16_t>(h);
+    float const value = ipo::fp16::from_bits(static_cast<std::uint16_t>(h)).to_float();
+    floats.push_back(value);
+    float const next = ipo::fp16::from_bits(static_cast<std::uint16_t>(h + 1)).to_float();
+    if ((h & 0x7fffu) < 0x7bffu && std::isfinite(value) && std::isfinite(next)) {
+      float const middle = static_cast<float>((double(value) + double(next)) / 2);
+      floats.insert(floats.end(),
+                    {middle, std::nextafter(middle, 0.0f), std::nextafter(middle, middle * 4)});
+    }
+  }
+  for (float v : {65504.0f, 65519.996f, 65520.0f, 0x1p-24f, 0x1p-25f, 0x1.000002p-25f, 0x1.8p-24f,
+                  0x1p-14f, 0x1.ffcp-15f, 1e-30f}) {
+    floats.insert(floats.end(), {v, -v});
+  }
+  std::mt19937 rng(11);
+  for (int k = 0; k < (1 << 20); ++k) {
+    floats.push_back(std::bit_cast<float>(static_cast<std::uint32_t>(rng())));
+  }
+  std::size_t const n = floats.size();
+  std::uint16_t *d_halves = nullptr, *d_rounded = nullptr;
+  float *d_widened = nullptr, *d_floats = nullptr;
+  L::cuda::check_cuda(cudaMalloc(&d_halves, 65536 * sizeof(std::uint16_t)), "cudaMalloc");
+  L::cuda::check_cuda(cudaMalloc(&d_widened, 65536 * sizeof(float)), "cudaMalloc");
+  L::cuda::check_cuda(cudaMalloc(&d_floats, n * sizeof(float)), "cudaMalloc");
+  L::cuda::check_cuda(cudaMalloc(&d_rounded, n * sizeof(std::uint16_t)), "cudaMalloc");
+  cudaMemcpy(d_halves, halves.data(), 65536 * sizeof(std::uint16_t), cudaMemcpyHostToDevice);
+  cudaMemcpy(d_floats, floats.data(), n * sizeof(float), cudaMemcpyHostToDevice);
+  fp16_conversions<<<static_cast<unsigned>((n + 255) / 256), 256>>>(d_halves, d_widened, d_floats,
+                                                                    d_rounded, n);
+  L::cuda::check_cuda(cudaGetLastError(), "fp16_conversions");
+  std::vector<float> widened(65536);
+  std::vector<std::uint16_t> rounded(n);
+  cudaMemcpy(widened.data(), d_widened, 65536 * sizeof(float), cudaMemcpyDeviceToHost);
+  cudaMemcpy(rounded.data(), d_rounded, n * sizeof(std::uint16_t), cudaMemcpyDeviceToHost);
+  for (void* p : {(void*)d_halves, (void*)d_widened, (void*)d_floats, (void*)d_rounded}) {
+    cudaFree(p);
+  }
+  int wrong_widened = 0, wrong_rounded = 0;
+  for (std::uint32_t h = 0; h < 65536; ++h) {
+    float const want = ipo::fp16::from_bits(static_cast<std::uint16_t>(h)).to_float();
+    if (std::bit_cast<std::uint32_t>(widened[h]) != std::bit_cast<std::uint32_t>(want) &&
+        wrong_widened++ == 0) {
+      expect(false, "fp16 widened on the device", widened[h], want);
+    }
+  }
+  for (std::size_t k = 0; k < n; ++k) {
+    std::uint16_t const want = ipo::fp16::from_float(floats[k]).bits;
+    if (rounded[k] != want && wrong_rounded++ == 0) {
+      expect(false, "fp16 rounded on the device (bits)", rounded[k], want);
+    }
+  }
+  std::printf("fp16 conversions: %d of 65536 widened and %d of %zu rounded differ from the host\n",
+              wrong_widened, wrong_rounded, n);
+}
+
 } // namespace
 
 std::size_t ipo_second_translation_unit_workspace();
@@ -203,6 +278,7 @@ int main() {
         "ipo_test_loss (emulated kernels).\n");
     return 77;
   }
+  compare_fp16_conversions();
   compare<float>(8, 64, 32000, L::sigmoid_loss{0.1}, 1);
   compare<float>(4, 33, 1001, L::simpo_loss{}, 2);
   compare<ipo::bf16>(4, 64, 50257, L::identity_po_loss{}, 3);

@@ -91,7 +91,16 @@ IPO_HOST_DEVICE row_stats thread_row_stats_packed(T const* x, std::size_t n, uns
     absorb_value(s, to_float(x[v]));
   }
   T const* packs = x + split.head;
-  for (std::size_t k = tid; k < split.packs; k += threads) {
+  std::size_t k = tid;
+  // Two loads issued before either is used: twice the bytes in flight per thread. The packs
+  // are absorbed in the same order as one at a time (the same sums, bit for bit).
+  for (; k + threads < split.packs; k += 2 * threads) {
+    pack<T> const first = load_pack(packs + k * pack_lanes<T>);
+    pack<T> const second = load_pack(packs + (k + threads) * pack_lanes<T>);
+    absorb_pack(s, first);
+    absorb_pack(s, second);
+  }
+  if (k < split.packs) {
     absorb_pack(s, load_pack(packs + k * pack_lanes<T>));
   }
   std::size_t const tail = split.tail_begin<T>();
@@ -123,18 +132,36 @@ thread_row_gradient_packed(T const* x, Out* out, std::size_t n, std::size_t targ
   for (std::size_t v = tid; v < split.head; v += threads) {
     out[v] = gradient_at(v, to_float(x[v]));
   }
-  for (std::size_t k = tid; k < split.packs; k += threads) {
-    std::size_t const first = split.head + k * pack_lanes<Out>;
-    pack<T> in[loads];
+  auto const load_inputs = [&](std::size_t first, pack<T>* in) {
     for (std::size_t l = 0; l < loads; ++l) {
       in[l] = load_pack(x + first + l * pack_lanes<T>);
     }
+  };
+  auto const store_gradient = [&](std::size_t first, pack<T> const* in) {
     pack<Out> result;
     for (std::size_t j = 0; j < pack_lanes<Out>; ++j) {
       result.lane[j] =
           gradient_at(first + j, to_float(in[j / pack_lanes<T>].lane[j % pack_lanes<T>]));
     }
     store_pack(out + first, result);
+  };
+  std::size_t k = tid;
+  // Two output packs' loads issued before either is used (twice the bytes in flight); each
+  // pack is still read and written by the same thread, so `out` may be `x`.
+  for (; k + threads < split.packs; k += 2 * threads) {
+    std::size_t const first = split.head + k * pack_lanes<Out>;
+    std::size_t const second = first + threads * pack_lanes<Out>;
+    pack<T> in_first[loads], in_second[loads];
+    load_inputs(first, in_first);
+    load_inputs(second, in_second);
+    store_gradient(first, in_first);
+    store_gradient(second, in_second);
+  }
+  if (k < split.packs) {
+    std::size_t const first = split.head + k * pack_lanes<Out>;
+    pack<T> in[loads];
+    load_inputs(first, in);
+    store_gradient(first, in);
   }
   std::size_t const tail = split.tail_begin<Out>();
   for (std::size_t v = tail + tid; v < n; v += threads) {
