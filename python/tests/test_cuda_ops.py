@@ -76,12 +76,14 @@ def _linear_case(dtype, seed=5, pairs=3, T=12, H=64, V=777):
 def test_fused_linear_matches_the_cpu_op_on_the_same_values(dtype, loss_type):
     hidden, weight, bias, labels, ref = _linear_case(dtype)
     # The CPU op computes in fp32 on the same (already rounded) values: the reference.
-    h_cpu, w_cpu, b_cpu = (t.float().requires_grad_(True) for t in (hidden, weight, bias))
+    # (detach + clone: for fp32, .float() would return the tensor itself, and marking it as
+    # requiring grad would make the .cuda() copies below non-leaves without .grad.)
+    h_cpu, w_cpu, b_cpu = (t.detach().float().clone().requires_grad_(True) for t in (hidden, weight, bias))
     want, want_metrics = it.fused_linear_preference_loss(
         h_cpu, w_cpu, labels, ref.float(), bias=b_cpu, loss_type=loss_type
     )
     want.backward()
-    h, w, b = (t.cuda().requires_grad_(True) for t in (hidden, weight, bias))
+    h, w, b = (t.detach().cuda().requires_grad_(True) for t in (hidden, weight, bias))
     got, metrics = it.fused_linear_preference_loss(
         h, w, labels.cuda(), ref.float().cuda(), bias=b, loss_type=loss_type, chunk_rows=2 * 12
     )

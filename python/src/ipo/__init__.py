@@ -23,7 +23,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from . import _ipo
+try:
+    from . import _ipo
+except ImportError as error:
+    # The CUDA variant links cuBLAS by its soname; where the loader's path lacks it, PyTorch's
+    # CUDA build (which the variant's ops need anyway) loads the same library, and a second
+    # try finds it already loaded.
+    if "libcublas" not in str(error):
+        raise
+    import torch  # noqa: F401
+
+    from . import _ipo
 from ._ipo import Detector, Lexicon, Monitor
 
 __version__ = _ipo.__version__
