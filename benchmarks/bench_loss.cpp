@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -294,6 +295,44 @@ void BM_FusedLinear(benchmark::State& state) {
   state.counters["GFLOPs"] = 6.0 * double(n) * double(H) * double(V) / fused_s / 1e9;
 }
 
+// The two row kernels (statistics, then the gradient in place) over 64 rows of V = 128256 on
+// one thread, by the path row_kernel_path() names against the best path this binary compiled
+// in, alternated in each iteration (each keeps its best time). vs_compiled_in = compiled-in
+// time / chosen path's time: 1 when nothing wider is linked (a -march=native build), the gain
+// of ipo::dispatch in a build with no -march flag. GBps counts 2 reads + 1 write of the rows.
+template <class T>
+void BM_RowKernels(benchmark::State& state) {
+  constexpr std::size_t rows = 64, vocab = 128256;
+  std::vector<T> logits(rows * vocab);
+  for (std::size_t i = 0; i < logits.size(); ++i) {
+    logits[i] = ipo::from_float<T>(hashed_logit(i));
+  }
+  auto const run = [&](auto arch) {
+    for (std::size_t r = 0; r < rows; ++r) {
+      T* row = logits.data() + r * vocab;
+      L::row_stats const stats = L::detail::row_max_sum_exp(arch, row, vocab);
+      L::detail::row_gradient(arch, row, row, vocab, r * 1000, stats.max, std::log(stats.sum_exp),
+                              1e-3f);
+    }
+    benchmark::DoNotOptimize(logits.data());
+  };
+  auto const timed = [&](auto arch) {
+    auto const start = std::chrono::steady_clock::now();
+    run(arch);
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  double chosen_s = 1e30, compiled_in_s = 1e30;
+  for (auto _ : state) {
+    L::detail::dispatch_rows([&](auto arch) { chosen_s = std::min(chosen_s, timed(arch)); });
+    state.PauseTiming();
+    ipo::simd::dispatch([&](auto arch) { compiled_in_s = std::min(compiled_in_s, timed(arch)); });
+    state.ResumeTiming();
+  }
+  state.SetLabel(L::row_kernel_path() + " vs " + std::string(L::detail::compiled_in_row_path()));
+  state.counters["vs_compiled_in"] = compiled_in_s / chosen_s;
+  state.counters["GBps"] = 3.0 * double(rows * vocab * sizeof(T)) / chosen_s / 1e9;
+}
+
 void loss_args(benchmark::internal::Benchmark* b) {
   auto const cores = static_cast<std::int64_t>(std::max(1u, std::thread::hardware_concurrency()));
   for (std::int64_t v : {32000, 128256, 151936}) {
@@ -309,6 +348,8 @@ void loss_args(benchmark::internal::Benchmark* b) {
 BENCHMARK(BM_PreferenceLoss)->Apply(loss_args);
 BENCHMARK(BM_PreferenceLoss_bf16)->Apply(loss_args);
 BENCHMARK(BM_PreferenceLoss_Naive)->Apply(loss_args);
+BENCHMARK(BM_RowKernels<float>)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_RowKernels<ipo::bf16>)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_FusedLinear)
     ->Args({2048, 32000})
     ->Args({4096, 128256})

@@ -1,7 +1,8 @@
 # ipo::dispatch: the optional compiled part of ipo (docs/dispatch.md). A consumer that builds with
 # no -march flag compiles only the x86-64 baseline paths of the header-only library; linking
-# ipo::dispatch adds the matcher's AVX2 and AVX-512 scans, chosen at run time on CPUs that
-# have them. Each scan is src/dispatch/matcher_scan.cpp compiled with its own flags, then
+# ipo::dispatch adds the matcher's AVX2 and AVX-512 scans and the loss row kernels, chosen at
+# run time on CPUs that have them. Each path is src/dispatch/matcher_scan.cpp (and
+# loss_rows.cpp) compiled with its own flags, then
 # linked into one relocatable object whose symbols are all made local but its entry points
 # (ld -r --force-group-allocation, objcopy --keep-global-symbol): the inline functions
 # compiled there for AVX2 or AVX-512 (ipo's and the standard library's) can then never stand
@@ -36,7 +37,7 @@ else()
   endif()
 endif()
 
-option(IPO_BUILD_DISPATCH "Build ipo::dispatch, the AVX2/AVX-512 matcher scans for builds with no -march flag"
+option(IPO_BUILD_DISPATCH "Build ipo::dispatch, the AVX2/AVX-512 matcher scans and loss row kernels for builds with no -march flag"
        ${ipo_dispatch_supported})
 if(NOT IPO_BUILD_DISPATCH)
   if(NOT ipo_dispatch_supported)
@@ -56,10 +57,22 @@ set(ipo_dispatch_flags_avx2 -march=x86-64-v3)
 set(ipo_dispatch_flags_avx512bw -march=x86-64-v4)
 set(ipo_dispatch_flags_avx512vbmi2 -march=x86-64-v4 -mavx512vbmi -mavx512vbmi2)
 
+set(ipo_dispatch_flags_avx512bf16 -march=x86-64-v4 -mavx512bf16)
+
+# The loss row kernels (src/dispatch/loss_rows.cpp) go into the AVX2 and AVX-512BW objects,
+# and into one of their own with AVX512_BF16 (Cooper Lake, Sapphire Rapids, Zen 4: one
+# instruction rounds 16 floats to bf16); VBMI2 adds nothing to them, BF16 nothing to the scan.
+set(ipo_dispatch_sources_avx2 matcher_scan.cpp loss_rows.cpp)
+set(ipo_dispatch_sources_avx512bw matcher_scan.cpp loss_rows.cpp)
+set(ipo_dispatch_sources_avx512vbmi2 matcher_scan.cpp)
+set(ipo_dispatch_sources_avx512bf16 loss_rows.cpp)
+
 set(ipo_dispatch_objects "")
-foreach(path IN ITEMS avx2 avx512bw avx512vbmi2)
+foreach(path IN ITEMS avx2 avx512bw avx512vbmi2 avx512bf16)
   set(scan_target ipo_dispatch_scan_${path})
-  add_library(${scan_target} OBJECT "${ipo_dispatch_root}/src/dispatch/matcher_scan.cpp")
+  list(TRANSFORM ipo_dispatch_sources_${path} PREPEND "${ipo_dispatch_root}/src/dispatch/"
+       OUTPUT_VARIABLE path_sources)
+  add_library(${scan_target} OBJECT ${path_sources})
   target_link_libraries(${scan_target} PRIVATE ipo::ipo)
   target_compile_definitions(${scan_target} PRIVATE IPO_DISPATCH_NAMESPACE=compiled_${path})
   # No LTO: an object of IR would be localized before it is compiled. No GNU-unique symbols
@@ -75,7 +88,7 @@ foreach(path IN ITEMS avx2 avx512bw avx512vbmi2)
     COMMAND "${CMAKE_COMMAND}" -E make_directory "${CMAKE_CURRENT_BINARY_DIR}/ipo_dispatch"
     COMMAND "${IPO_DISPATCH_LD}" -r --force-group-allocation -o "${merged}" "$<TARGET_OBJECTS:${scan_target}>"
     COMMAND "${IPO_DISPATCH_OBJCOPY}" --wildcard "--keep-global-symbol=_ZN3ipo6detail*compiled_${path}*"
-            "${merged}" "${local}"
+            "--keep-global-symbol=_ZN3ipo4loss6detail*compiled_${path}*" "${merged}" "${local}"
     DEPENDS ${scan_target} "$<TARGET_OBJECTS:${scan_target}>"
     COMMENT "ipo::dispatch: making every symbol of the ${path} scan local but its entry points"
     COMMAND_EXPAND_LISTS VERBATIM)
@@ -83,7 +96,7 @@ foreach(path IN ITEMS avx2 avx512bw avx512vbmi2)
   list(APPEND ipo_dispatch_objects "${local}")
 endforeach()
 
-add_library(ipo_dispatch STATIC "${ipo_dispatch_root}/src/dispatch/compiled_scans.cpp" ${ipo_dispatch_objects})
+add_library(ipo_dispatch STATIC "${ipo_dispatch_root}/src/dispatch/compiled_paths.cpp" ${ipo_dispatch_objects})
 add_library(ipo::dispatch ALIAS ipo_dispatch)
 set_target_properties(ipo_dispatch PROPERTIES EXPORT_NAME dispatch OUTPUT_NAME ipo_dispatch
                       POSITION_INDEPENDENT_CODE ON)

@@ -26,6 +26,24 @@ def test_matcher_path_is_at_least_the_widest_compiled_in():
         assert path == widest or path.startswith("scalar"), (path, ipo.simd_paths())
 
 
+def test_loss_kernel_path_is_at_least_the_widest_compiled_in():
+    """The loss kernels take the widest path of the build's own flags, or wider row kernels of
+    ipo::dispatch (a portable build), never a narrower one."""
+    import os
+
+    if os.environ.get("IPO_FORCE_ARCH"):
+        pytest.skip("IPO_FORCE_ARCH caps the path")
+    rank = {"avx512bw": 4, "avx512f": 4, "fma3+avx2": 3, "avx2": 3, "sse4.2": 2, "sse2": 1}
+    path = ipo.loss_kernel_path()
+    widest = ipo.simd_paths()[0]
+    library = path.endswith(" (ipo::dispatch)")
+    arch = path.removesuffix(" (ipo::dispatch)").removesuffix("+bf16")
+    if library:
+        assert rank[arch] > rank.get(widest, 0), (path, ipo.simd_paths())
+    else:
+        assert path == widest, (path, ipo.simd_paths())
+
+
 def test_split_trace_offsets_are_python_indices():
     completion = "<think>\nCafé crème: l’idée. Then more.\n</think>\n\nRéponse é."
     parts = ipo.split_trace(completion)

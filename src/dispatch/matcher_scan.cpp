@@ -11,18 +11,7 @@
 
 #include "ipo/cues/matcher.hpp"
 
-#if !defined(IPO_DISPATCH_NAMESPACE)
-#error "IPO_DISPATCH_NAMESPACE names the path this copy compiles (compiled_avx2, ...)"
-#endif
-
-#if defined(__AVX512BW__)
-using path_arch = xsimd::avx512bw;
-#elif defined(__AVX2__) && defined(__FMA__)
-using path_arch = xsimd::fma3<xsimd::avx2>;
-#else
-#error "ipo::dispatch compiles its scans with -mavx2 -mfma or -mavx512bw"
-#endif
-static_assert(path_arch::supported(), "xsimd does not compile this path in with these flags");
+#include "path_arch.hpp"
 
 namespace ipo::detail::IPO_DISPATCH_NAMESPACE {
 

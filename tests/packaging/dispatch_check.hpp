@@ -66,12 +66,15 @@ inline int widest_rank() {
   return 1;
 }
 
-// The rank of a path name as phrase_matcher::path_name() gives it.
+// The rank of a path name as phrase_matcher::path_name() or loss::row_kernel_path() give it.
 inline int rank_of(std::string name) {
   if (name.ends_with("+vbmi2")) {
     name.resize(name.size() - 6);
   }
-  return ipo::detail::x86_path_rank(name);
+  if (name.ends_with("+bf16")) {
+    name.resize(name.size() - 5);
+  }
+  return ipo::simd::x86_path_rank(name);
 }
 
 } // namespace dispatch_check

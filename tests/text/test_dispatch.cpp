@@ -68,7 +68,7 @@ TEST_CASE("ipo::dispatch lists its scans, each compiled from these headers") {
   REQUIRE(scans.size() == 3);
   for (ipo::detail::compiled_scan const& scan : scans) {
     CHECK(scan.matcher_size == sizeof(ipo::phrase_matcher));
-    CHECK(ipo::detail::x86_path_rank(scan.arch) >= 3);
+    CHECK(ipo::simd::x86_path_rank(scan.arch) >= 3);
   }
 }
 
@@ -110,7 +110,7 @@ TEST_CASE("a matcher takes the widest path of the CPU, from its own flags or ipo
   CAPTURE(name);
   // The path this translation unit's flags compiled in, and the widest the library adds.
   int const own = ipo::simd::dispatch<ipo::phrase_matcher::matcher_archs>(
-      [](auto arch) { return ipo::detail::x86_path_rank(ipo::simd::arch_name<decltype(arch)>()); });
+      [](auto arch) { return ipo::simd::x86_path_rank(ipo::simd::arch_name<decltype(arch)>()); });
   int const library = dispatch_check::widest_rank(); // 1 (SSE2) without AVX2
   char const* forced = std::getenv("IPO_FORCE_ARCH");
   if (forced == nullptr || *forced == '\0') {
@@ -129,7 +129,7 @@ TEST_CASE("a matcher takes the widest path of the CPU, from its own flags or ipo
       CHECK_FALSE(m.uses_compiled_scan());
       CHECK(name == "sse2");
     } else if (cap == "avx2") {
-      CHECK(ipo::detail::x86_path_rank(name) == std::min(3, std::max(own, library)));
+      CHECK(ipo::simd::x86_path_rank(name) == std::min(3, std::max(own, library)));
     }
   }
 }

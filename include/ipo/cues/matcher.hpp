@@ -161,18 +161,9 @@ private:
 #if defined(IPO_HAS_DISPATCH)
     std::string_view const own = simd::dispatch_to<matcher_archs>(
         path, [](auto arch) -> std::string_view { return simd::arch_name<decltype(arch)>(); });
-    std::string_view const forced = simd::forced_arch();
-    int const own_rank = detail::x86_path_rank(own);
-    int cap = 1 << 30;
-    if (forced == "scalar") {
-      cap = 0;
-    } else if (detail::x86_path_rank(forced) > 0) {
-      cap = detail::x86_path_rank(forced);
-    }
     for (detail::compiled_scan const& candidate : detail::compiled_scans()) {
-      int const rank = detail::x86_path_rank(candidate.arch);
-      if (candidate.matcher_size == sizeof(phrase_matcher) && rank <= cap && rank > own_rank &&
-          candidate.cpu_supports()) {
+      if (candidate.matcher_size == sizeof(phrase_matcher) &&
+          simd::library_path_preferred(own, candidate.arch) && candidate.cpu_supports()) {
         return &candidate;
       }
     }

@@ -25,6 +25,7 @@
 #include "ipo/core/error.hpp"
 #include "ipo/core/matrix_view.hpp"
 #include "ipo/loss/batch_objectives.hpp"
+#include "ipo/loss/detail/compiled_rows.hpp"
 #include "ipo/loss/detail/pair_plan.hpp"
 #include "ipo/loss/detail/parallel.hpp"
 #include "ipo/loss/detail/row_kernels.hpp"
@@ -218,7 +219,7 @@ fused_linear_report fused_linear_preference_loss(
   // a second that recomputes the logits for the gradient (8 N H V flops).
   bool const two_sweeps = detail::needs_all_pairs(objective);
 
-  simd::dispatch([&](auto arch) {
+  detail::dispatch_rows([&](auto arch) {
     auto sweep = [&](bool score, bool differentiate) {
       for (std::size_t pair_begin = 0; pair_begin < pairs;) {
         // A chunk: whole pairs, at most max_rows scored rows (at least one pair).

@@ -25,6 +25,7 @@
 #include "ipo/core/error.hpp"
 #include "ipo/core/matrix_view.hpp"
 #include "ipo/loss/batch_objectives.hpp"
+#include "ipo/loss/detail/compiled_rows.hpp"
 #include "ipo/loss/detail/pair_plan.hpp"
 #include "ipo/loss/detail/parallel.hpp"
 #include "ipo/loss/detail/row_kernels.hpp"
@@ -138,7 +139,7 @@ void preference_loss(matrix_view<T const> logits, std::span<Label const> labels,
   detail::assign_row_weights(options, out);
   out.policy_logps.assign(sequences, 0.0);
   unsigned const threads = detail::resolve_threads(options.threads);
-  simd::dispatch([&](auto arch) {
+  detail::dispatch_rows([&](auto arch) {
     detail::score_rows(arch, logits, options.sequence_length, threads, out);
     detail::evaluate_pairs(objective, reference_logps, options, out, 0, sequences / 2);
     detail::summarize_pairs(options, out);

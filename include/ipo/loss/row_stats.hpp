@@ -16,6 +16,7 @@
 #include "ipo/config.hpp"
 #include "ipo/core/error.hpp"
 #include "ipo/core/matrix_view.hpp"
+#include "ipo/loss/detail/compiled_rows.hpp"
 #include "ipo/loss/detail/row_kernels.hpp"
 #include "ipo/loss/stats.hpp"
 #include "ipo/simd/dispatch.hpp"
@@ -32,7 +33,7 @@ void partial_row_stats(matrix_view<T const> shard, std::span<row_stats> out) {
   shard.validate(fn, "shard");
   check_argument(out.size() == shard.rows(), fn, "out.size()", out.size(),
                  "one entry per shard row (" + std::to_string(shard.rows()) + ")");
-  simd::dispatch([&](auto arch) {
+  detail::dispatch_rows([&](auto arch) {
     for (std::size_t i = 0; i < shard.rows(); ++i) {
       out[i] = detail::row_max_sum_exp(arch, shard.row_data(i), shard.cols());
     }

@@ -242,6 +242,40 @@ void for_each_available_arch(F&& visit) {
   detail::for_each_over(visit, ArchList{});
 }
 
+/// Where an architecture name stands among the x86-64 paths (higher is wider; 0 for a name
+/// that is not one of them). AVX2 with and without FMA count alike.
+constexpr int x86_path_rank(std::string_view arch) noexcept {
+  if (arch == "avx512bw") {
+    return 4;
+  }
+  if (arch == "fma3+avx2" || arch == "avx2") {
+    return 3;
+  }
+  if (arch == "sse4.2") {
+    return 2;
+  }
+  if (arch == "sse2") {
+    return 1;
+  }
+  return 0;
+}
+
+/// Whether a path of the compiled library ipo::dispatch for architecture `library` may stand
+/// in for `own`, the best path the calling translation unit compiled in: it must be wider,
+/// and within IPO_FORCE_ARCH when that names an x86-64 path ("scalar" keeps every library
+/// path out). Whether the CPU runs it is the caller's other check.
+inline bool library_path_preferred(std::string_view own, std::string_view library) {
+  std::string_view const forced = forced_arch();
+  int cap = 1 << 30;
+  if (forced == "scalar") {
+    cap = 0;
+  } else if (x86_path_rank(forced) > 0) {
+    cap = x86_path_rank(forced);
+  }
+  int const rank = x86_path_rank(library);
+  return rank <= cap && rank > x86_path_rank(own);
+}
+
 /// Names of the architectures dispatch() may choose on this machine, best first.
 inline std::vector<std::string> available_arch_names() {
   std::vector<std::string> names;

@@ -598,6 +598,9 @@ NB_MODULE(_ipo, m) {
       "matcher_path", [] { return ipo::phrase_matcher(ipo::default_lexicon()).path_name(); },
       "The path the phrase matcher takes on this CPU (a compiled-in one, or a scan of "
       "ipo::dispatch in a portable build).");
+  m.def("loss_kernel_path", &ipo::loss::row_kernel_path,
+        "The path the CPU loss kernels take on this CPU (a compiled-in one, or ipo::dispatch's "
+        "row kernels in a portable build).");
 
   // ---------------------------------------------------------------- text side
   m.def(

@@ -51,6 +51,7 @@ __all__ = [
     "segment",
     "segment_batch",
     "simd_paths",
+    "loss_kernel_path",
     "matcher_path",
     "split_trace",
     "to_dpo_record",
@@ -90,6 +91,13 @@ def default_triggers() -> list[str]:
 def simd_paths() -> list[str]:
     """The SIMD paths the extension can choose on this CPU, best first."""
     return _ipo.simd_paths()
+
+
+def loss_kernel_path() -> str:
+    """The path the CPU loss kernels of ``ipo.torch`` take on this CPU: a compiled-in one
+    (``"avx512bw"``, ``"fma3+avx2"``, ``"sse2"``, ...), or in a portable build on x86-64 Linux
+    one of ipo::dispatch's row kernels, ``"avx512bw+bf16 (ipo::dispatch)"`` and the like."""
+    return _ipo.loss_kernel_path()
 
 
 def matcher_path() -> str:

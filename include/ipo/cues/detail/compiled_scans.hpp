@@ -42,22 +42,4 @@ struct compiled_scan {
 std::span<compiled_scan const> compiled_scans() noexcept;
 #endif
 
-/// Where an architecture name stands among the x86-64 paths (higher is wider; 0 for a name
-/// that is not one of them). AVX2 with and without FMA scan alike.
-constexpr int x86_path_rank(std::string_view arch) noexcept {
-  if (arch == "avx512bw") {
-    return 4;
-  }
-  if (arch == "fma3+avx2" || arch == "avx2") {
-    return 3;
-  }
-  if (arch == "sse4.2") {
-    return 2;
-  }
-  if (arch == "sse2") {
-    return 1;
-  }
-  return 0;
-}
-
 } // namespace ipo::detail
