@@ -163,6 +163,30 @@ TEST_CASE("dispatch_choice and dispatch_to make dispatch's choice once and repla
   CHECK(ipo::simd::dispatch_choice<only_scalar>() == id_of<scalar>());
 }
 
+TEST_CASE("library_path_preferred takes only a wider x86-64 path") {
+  using ipo::simd::library_path_preferred;
+  using ipo::simd::x86_path_rank;
+  CHECK(x86_path_rank("avx512bw") == 4);
+  CHECK(x86_path_rank("avx512f") == 4);
+  CHECK(x86_path_rank("fma3+avx2") == 3);
+  CHECK(x86_path_rank("avx2") == 3);
+  CHECK(x86_path_rank("sse4.2") == 2);
+  CHECK(x86_path_rank("sse2") == 1);
+  CHECK(x86_path_rank("neon64") == 0);
+  CHECK(x86_path_rank("scalar") == 0);
+  if (!ipo::simd::forced_arch().empty()) {
+    return; // IPO_FORCE_ARCH caps the choice; the dispatch tests cover it
+  }
+  CHECK(library_path_preferred("sse2", "fma3+avx2"));
+  CHECK(library_path_preferred("sse2", "avx512bw"));
+  CHECK(library_path_preferred("fma3+avx2", "avx512bw"));
+  CHECK(library_path_preferred("scalar", "fma3+avx2"));
+  CHECK_FALSE(library_path_preferred("avx512bw", "avx512bw"));
+  CHECK_FALSE(library_path_preferred("avx512f", "fma3+avx2")); // its own AVX-512F stays
+  CHECK_FALSE(library_path_preferred("avx512bw", "fma3+avx2"));
+  CHECK_FALSE(library_path_preferred("fma3+avx2", "fma3+avx2"));
+}
+
 TEST_CASE("zero_fill_streaming zeroes exactly the range, at any size and alignment") {
   std::vector<unsigned char> buffer(20000);
   for (std::size_t offset : {0u, 1u, 7u, 63u, 64u}) {

@@ -243,9 +243,10 @@ void for_each_available_arch(F&& visit) {
 }
 
 /// Where an architecture name stands among the x86-64 paths (higher is wider; 0 for a name
-/// that is not one of them). AVX2 with and without FMA count alike.
+/// that is not one of them). AVX2 with and without FMA count alike, and so do AVX-512 with and
+/// without BW (a translation unit's own AVX-512F path is not replaced by a library's AVX2).
 constexpr int x86_path_rank(std::string_view arch) noexcept {
-  if (arch == "avx512bw") {
+  if (arch == "avx512bw" || arch == "avx512f") {
     return 4;
   }
   if (arch == "fma3+avx2" || arch == "avx2") {
