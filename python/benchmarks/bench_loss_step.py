@@ -81,26 +81,14 @@ def eager_step(hidden, weight, labels, ref, pairs):
 
 
 def trl_chunked_logprob():
-    """TRL's ChunkedLogProbFunction; from its own file when `trl` cannot import (its package
-    imports `datasets`, which a GPU machine without network may lack; the kernel file does not)."""
+    """TRL's ChunkedLogProbFunction, with its backward able to run where trl.trainer.utils
+    cannot import (see allow_backward_without_trainer_utils)."""
     try:
         from trl.kernels import ChunkedLogProbFunction
-
-        allow_backward_without_trainer_utils()
-        return ChunkedLogProbFunction
     except ImportError as e:
-        import importlib.util
-        import pathlib
-
-        spec = importlib.util.find_spec("trl")
-        path = pathlib.Path(spec.origin).parent / "kernels" / "chunked_logprob.py" if spec else None
-        if path is None or not path.exists():
-            raise Skip(f"trl.kernels.ChunkedLogProbFunction not importable ({e})") from None
-        module_spec = importlib.util.spec_from_file_location("trl_chunked_logprob", path)
-        module = importlib.util.module_from_spec(module_spec)
-        module_spec.loader.exec_module(module)
-        print(f"  (trl.kernels not importable: {e}; loaded {path} directly)", file=sys.stderr)
-        return module.ChunkedLogProbFunction
+        raise Skip(f"trl.kernels.ChunkedLogProbFunction not importable ({e})") from None
+    allow_backward_without_trainer_utils()
+    return ChunkedLogProbFunction
 
 
 def allow_backward_without_trainer_utils():
