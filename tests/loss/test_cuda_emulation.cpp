@@ -149,6 +149,30 @@ emulated run_kernels(ipo::matrix_view<T const> logits, std::vector<std::int64_t>
   return e;
 }
 
+// The emulated kernels' results against the CPU backend's (a function of the storage type only,
+// so that the checks are not compiled again for every objective).
+template <class T>
+void expect_equal(emulated const& e, std::vector<T> const& gpu_gradient,
+                  L::preference_loss_result const& cpu, std::vector<T> const& cpu_gradient,
+                  double gradient_tolerance) {
+  REQUIRE(e.first_bad_label == -1);
+  REQUIRE(e.counted == static_cast<int>(cpu.pairs_counted));
+  REQUIRE(e.sums.loss == doctest::Approx(cpu.loss).epsilon(1e-6).scale(1e-6));
+  REQUIRE(e.sums.accuracy == doctest::Approx(cpu.accuracy));
+  REQUIRE(e.sums.margin == doctest::Approx(cpu.mean_margin).epsilon(1e-5).scale(1e-6));
+  for (std::size_t s = 0; s < cpu.policy_logps.size(); ++s) {
+    REQUIRE(e.count[s] == cpu.token_counts[s]);
+    REQUIRE(e.sequence_logp[s] == doctest::Approx(cpu.policy_logps[s]).epsilon(1e-6));
+  }
+  REQUIRE(gpu_gradient.size() == cpu_gradient.size());
+  for (std::size_t k = 0; k < gpu_gradient.size(); ++k) {
+    double const a = ipo::to_float(gpu_gradient[k]), b = ipo::to_float(cpu_gradient[k]);
+    if (std::fabs(a - b) > gradient_tolerance) {
+      FAIL("gradient[" << k << "]: emulated kernel " << a << ", CPU backend " << b);
+    }
+  }
+}
+
 // `padding` elements after each logits row: rows then start at varying offsets from a 16-byte
 // boundary, and at other offsets than the gradient's rows (V apart), as in a strided view.
 template <class T>
@@ -175,21 +199,7 @@ void compare_with_cpu(batch::shape shape, unsigned seed, double gradient_toleran
       INFO("block " << block);
       std::vector<T> gpu_gradient;
       auto const e = run_kernels(logits, d.labels, ref, objective, o, block, &gpu_gradient);
-      REQUIRE(e.first_bad_label == -1);
-      REQUIRE(e.counted == static_cast<int>(cpu.pairs_counted));
-      REQUIRE(e.sums.loss == doctest::Approx(cpu.loss).epsilon(1e-6).scale(1e-6));
-      REQUIRE(e.sums.accuracy == doctest::Approx(cpu.accuracy));
-      REQUIRE(e.sums.margin == doctest::Approx(cpu.mean_margin).epsilon(1e-5).scale(1e-6));
-      for (std::size_t s = 0; s < cpu.policy_logps.size(); ++s) {
-        REQUIRE(e.count[s] == cpu.token_counts[s]);
-        REQUIRE(e.sequence_logp[s] == doctest::Approx(cpu.policy_logps[s]).epsilon(1e-6));
-      }
-      for (std::size_t k = 0; k < gpu_gradient.size(); ++k) {
-        double const a = ipo::to_float(gpu_gradient[k]), b = ipo::to_float(cpu_gradient[k]);
-        if (std::fabs(a - b) > gradient_tolerance * max_gradient) {
-          FAIL("gradient[" << k << "]: emulated kernel " << a << ", CPU backend " << b);
-        }
-      }
+      expect_equal(e, gpu_gradient, cpu, cpu_gradient, gradient_tolerance * max_gradient);
     }
   });
 }

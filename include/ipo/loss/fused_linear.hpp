@@ -119,40 +119,167 @@ void chunk_row_logps(Arch arch, row_major const& logits, std::span<std::uint32_t
   }
 }
 
-} // namespace detail
+/// A call back into the objective for the pairs [begin, end) of a chunk, without making the
+/// sweep a template of the objective (a pointer to the caller's function object and a thunk).
+class chunk_evaluator {
+public:
+  chunk_evaluator() = default;
+  template <class F>
+  explicit chunk_evaluator(F const& evaluate) noexcept
+      : context_(&evaluate), call_([](void const* f, std::size_t begin, std::size_t end) {
+          (*static_cast<F const*>(f))(begin, end);
+        }) {}
+  explicit operator bool() const noexcept { return call_ != nullptr; }
+  void operator()(std::size_t begin, std::size_t end) const { call_(context_, begin, end); }
 
-/// The fused linear preference loss (see the top of this file). `hidden` [2P*T x H], `weight`
-/// [V x H] (the lm_head, logits = hidden * weight^T + bias), `labels` [2P*T]. Options as in
-/// preference_loss(). Gradients are of the mean loss. Throws ipo::argument_error for bad
-/// shapes, labels, parameters or an unscored pair side.
-template <class Label, Objective O>
-fused_linear_report fused_linear_preference_loss(
-    matrix_view<float const> hidden, matrix_view<float const> weight, std::span<float const> bias,
-    std::span<Label const> labels, linear_reference const& reference, O const& objective,
-    preference_loss_options const& options, fused_linear_options const& chunking,
-    preference_loss_result& out, fused_linear_gradients gradients = {}) {
-  static_assert(std::is_integral_v<Label>, "labels must be integers");
-  constexpr char const* fn = "ipo::loss::fused_linear_preference_loss";
-  detail::check_linear(hidden, weight, bias, "", fn);
+private:
+  void const* context_ = nullptr;
+  void (*call_)(void const*, std::size_t, std::size_t) = nullptr;
+};
+
+/// What the chunk sweeps of fused_linear_preference_loss() read and write. Nothing here
+/// depends on the objective or the label type, so the sweeps (the GEMMs, the row kernels on
+/// every path) are compiled once per translation unit however many objectives it uses.
+struct linear_sweep {
+  matrix_view<float const> hidden, weight;
+  std::span<float const> bias;
+  linear_reference const& reference;
+  preference_loss_options const& options;
+  preference_loss_result& out;
+  fused_linear_gradients gradients;
+  std::size_t max_rows = 1;
+  unsigned threads = 1;
+  std::span<float> reference_logps; ///< filled from reference.hidden when it is given
+  fused_linear_report report{};
+
+  /// One pass over the pairs in chunks: `score` adds the chunks' log-probabilities (and
+  /// calls `evaluate` on each chunk's pairs when it is set), `differentiate` adds the chunks'
+  /// gradients (the objective's per-sequence scales must be known by then).
+  void run(bool score, bool differentiate, chunk_evaluator evaluate);
+};
+
+inline void linear_sweep::run(bool score, bool differentiate, chunk_evaluator evaluate) {
   std::size_t const vocab = weight.rows(), width = hidden.cols();
-  std::size_t const sequences = detail::validate_batch(options, hidden.rows(), labels.size(), fn);
-  detail::validate_objective(objective, fn);
+  std::size_t const sequences = out.policy_logps.size(), pairs = sequences / 2;
   bool const reference_from_hidden = reference.hidden.data() != nullptr;
-  if (reference_from_hidden) {
-    check_argument(!objective.reference_free, fn, "reference.hidden", "given",
-                   "no reference for the reference-free objective " +
-                       std::string(objective.name()));
+  bool const any_gradient = gradients.hidden.data() != nullptr ||
+                            gradients.weight.data() != nullptr || !gradients.bias.empty();
+  // Scored rows of each sequence are contiguous in scratch.scored_rows: offsets per sequence.
+  auto const& scored = out.scratch.scored_rows;
+  auto const& all_targets = out.scratch.targets;
+  std::vector<std::size_t> first(sequences + 1, 0);
+  for (std::size_t s = 0; s < sequences; ++s) {
+    first[s + 1] = first[s] + static_cast<std::size_t>(out.token_counts[s]);
+  }
+  row_major gathered, logits, d_gathered;
+  std::vector<std::uint32_t> rows;
+  std::vector<std::int64_t> targets;
+  std::vector<float> weights; // LD-DPO row weights of the chunk (empty when off)
+  std::vector<double> ref_sequence_logps(reference_from_hidden ? sequences : 0, 0.0);
+  std::vector<double> discard;
+  std::vector<float> row_max, row_log_sum;
+  dispatch_rows([&](auto arch) {
+    for (std::size_t pair_begin = 0; pair_begin < pairs;) {
+      // A chunk: whole pairs, at most max_rows scored rows (at least one pair).
+      rows.clear();
+      targets.clear();
+      weights.clear();
+      std::size_t pair_end = pair_begin;
+      while (pair_end < pairs) {
+        auto const [c, r] = pair_sequences(options.layout, pairs, pair_end);
+        std::size_t const add = (first[c + 1] - first[c]) + (first[r + 1] - first[r]);
+        if (pair_end > pair_begin && rows.size() + add > max_rows) {
+          break;
+        }
+        for (std::size_t side : {c, r}) {
+          rows.insert(rows.end(), scored.begin() + first[side], scored.begin() + first[side + 1]);
+          targets.insert(targets.end(), all_targets.begin() + first[side],
+                         all_targets.begin() + first[side + 1]);
+          if (!out.scratch.row_weight.empty()) {
+            weights.insert(weights.end(), out.scratch.row_weight.begin() + first[side],
+                           out.scratch.row_weight.begin() + first[side + 1]);
+          }
+        }
+        ++pair_end;
+      }
+      if (score && reference_from_hidden) {
+        chunk_logits(reference.hidden, reference.weight, reference.bias, rows, gathered, logits);
+        chunk_row_logps(arch, logits, rows, targets, options.sequence_length, threads, row_max,
+                        row_log_sum, ref_sequence_logps, weights);
+        for (std::size_t i = pair_begin; i < pair_end; ++i) {
+          auto const [c, r] = pair_sequences(options.layout, pairs, i);
+          reference_logps[c] = static_cast<float>(ref_sequence_logps[c]);
+          reference_logps[r] = static_cast<float>(ref_sequence_logps[r]);
+        }
+      }
+      chunk_logits(hidden, weight, bias, rows, gathered, logits);
+      if (score) {
+        chunk_row_logps(arch, logits, rows, targets, options.sequence_length, threads, row_max,
+                        row_log_sum, out.policy_logps, weights);
+        if (evaluate) {
+          evaluate(pair_begin, pair_end);
+        }
+      } else {
+        discard.assign(sequences, 0.0); // the row statistics, again
+        chunk_row_logps(arch, logits, rows, targets, options.sequence_length, threads, row_max,
+                        row_log_sum, discard);
+      }
+      if (differentiate && any_gradient) {
+        float* base = logits.data();
+        parallel_for(
+            rows.size(), threads, min_rows_per_thread(vocab), [&](std::size_t b, std::size_t e) {
+              for (std::size_t k = b; k < e; ++k) {
+                float const scale = out.scratch.sequence_scale[rows[k] / options.sequence_length] *
+                                    (weights.empty() ? 1.0f : weights[k]);
+                float* row = base + k * vocab;
+                row_gradient(arch, row, row, vocab, static_cast<std::size_t>(targets[k]),
+                             row_max[k], row_log_sum[k], scale);
+              }
+            });
+        if (!gradients.bias.empty()) {
+          Eigen::Map<Eigen::RowVectorXf>(gradients.bias.data(), static_cast<Eigen::Index>(vocab)) +=
+              logits.colwise().sum();
+        }
+        if (gradients.hidden.data() != nullptr) {
+          d_gathered.resize(logits.rows(), static_cast<Eigen::Index>(width));
+          d_gathered.noalias() = logits * as_eigen(weight);
+          auto d_hidden = as_eigen(gradients.hidden);
+          for (std::size_t k = 0; k < rows.size(); ++k) {
+            d_hidden.row(rows[k]) = d_gathered.row(static_cast<Eigen::Index>(k));
+          }
+        }
+        if (gradients.weight.data() != nullptr) {
+          as_eigen(gradients.weight).noalias() += logits.transpose() * gathered;
+        }
+      }
+      std::size_t const extra =
+          sizeof(float) *
+          static_cast<std::size_t>(logits.size() + gathered.size() + d_gathered.size());
+      report.peak_extra_bytes = std::max(report.peak_extra_bytes, extra);
+      report.max_chunk_rows = std::max(report.max_chunk_rows, rows.size());
+      ++report.chunks;
+      pair_begin = pair_end;
+    }
+  });
+}
+
+/// The checks of fused_linear_preference_loss() that do not depend on the objective or the
+/// labels: the shapes of the inputs and outputs.
+inline void check_linear_inputs(matrix_view<float const> hidden, matrix_view<float const> weight,
+                                std::span<float const> bias, linear_reference const& reference,
+                                fused_linear_gradients const& gradients, char const* fn) {
+  check_linear(hidden, weight, bias, "", fn);
+  std::size_t const vocab = weight.rows(), width = hidden.cols();
+  if (reference.hidden.data() != nullptr) {
     check_argument(reference.logps.empty(), fn, "reference.logps.size()", reference.logps.size(),
                    "0 when reference hidden states are given");
-    detail::check_linear(reference.hidden, reference.weight, reference.bias, "reference.", fn);
+    check_linear(reference.hidden, reference.weight, reference.bias, "reference.", fn);
     check_argument(reference.hidden.rows() == hidden.rows(), fn, "reference.hidden.rows()",
                    reference.hidden.rows(),
                    "the rows of hidden (" + std::to_string(hidden.rows()) + ")");
     check_argument(reference.weight.rows() == vocab, fn, "reference.weight.rows()",
                    reference.weight.rows(),
                    "the vocabulary of weight (" + std::to_string(vocab) + ")");
-  } else {
-    detail::validate_reference(objective, reference.logps, sequences, options, fn);
   }
   auto check_output = [&](matrix_view<float> view, std::size_t rows, std::size_t cols,
                           char const* name) {
@@ -169,6 +296,47 @@ fused_linear_report fused_linear_preference_loss(
   check_argument(gradients.bias.empty() || gradients.bias.size() == vocab, fn,
                  "gradients.bias.size()", gradients.bias.size(),
                  "0 or the vocabulary size (" + std::to_string(vocab) + ")");
+}
+
+/// Zeros every gradient output (they are accumulated chunk by chunk).
+inline void zero_linear_gradients(fused_linear_gradients const& gradients) {
+  if (gradients.hidden.data() != nullptr) {
+    for (std::size_t row = 0; row < gradients.hidden.rows(); ++row) {
+      std::fill_n(gradients.hidden.row_data(row), gradients.hidden.cols(), 0.0f);
+    }
+  }
+  if (gradients.weight.data() != nullptr) {
+    as_eigen(gradients.weight).setZero();
+  }
+  std::fill(gradients.bias.begin(), gradients.bias.end(), 0.0f);
+}
+
+} // namespace detail
+
+/// The fused linear preference loss (see the top of this file). `hidden` [2P*T x H], `weight`
+/// [V x H] (the lm_head, logits = hidden * weight^T + bias), `labels` [2P*T]. Options as in
+/// preference_loss(). Gradients are of the mean loss. Throws ipo::argument_error for bad
+/// shapes, labels, parameters or an unscored pair side.
+template <class Label, Objective O>
+fused_linear_report fused_linear_preference_loss(
+    matrix_view<float const> hidden, matrix_view<float const> weight, std::span<float const> bias,
+    std::span<Label const> labels, linear_reference const& reference, O const& objective,
+    preference_loss_options const& options, fused_linear_options const& chunking,
+    preference_loss_result& out, fused_linear_gradients gradients = {}) {
+  static_assert(std::is_integral_v<Label>, "labels must be integers");
+  constexpr char const* fn = "ipo::loss::fused_linear_preference_loss";
+  detail::check_linear_inputs(hidden, weight, bias, reference, gradients, fn);
+  std::size_t const vocab = weight.rows();
+  std::size_t const sequences = detail::validate_batch(options, hidden.rows(), labels.size(), fn);
+  detail::validate_objective(objective, fn);
+  bool const reference_from_hidden = reference.hidden.data() != nullptr;
+  if (reference_from_hidden) {
+    check_argument(!objective.reference_free, fn, "reference.hidden", "given",
+                   "no reference for the reference-free objective " +
+                       std::string(objective.name()));
+  } else {
+    detail::validate_reference(objective, reference.logps, sequences, options, fn);
+  }
 
   detail::collect_scored_rows(labels, vocab, options, sequences, out, fn);
   detail::count_pairs(options, out, fn);
@@ -180,144 +348,35 @@ fused_linear_report fused_linear_preference_loss(
     reference_logps.assign(sequences, 0.0f);
     reference_span = reference_logps;
   }
+  detail::zero_linear_gradients(gradients);
 
-  // Scored rows of each sequence are contiguous in scratch.scored_rows: offsets per sequence.
-  auto const& scored = out.scratch.scored_rows;
-  auto const& all_targets = out.scratch.targets;
-  std::vector<std::size_t> first(sequences + 1, 0);
-  for (std::size_t s = 0; s < sequences; ++s) {
-    first[s + 1] = first[s] + static_cast<std::size_t>(out.token_counts[s]);
-  }
   std::size_t const max_rows =
       chunking.chunk_rows != 0
           ? chunking.chunk_rows
           : std::max<std::size_t>(1, chunking.memory_budget_bytes / (vocab * sizeof(float)));
-
-  if (gradients.hidden.data() != nullptr) {
-    for (std::size_t row = 0; row < hidden.rows(); ++row) {
-      std::fill_n(gradients.hidden.row_data(row), width, 0.0f);
-    }
-  }
-  if (gradients.weight.data() != nullptr) {
-    detail::as_eigen(gradients.weight).setZero();
-  }
-  std::fill(gradients.bias.begin(), gradients.bias.end(), 0.0f);
-
-  fused_linear_report report;
-  unsigned const threads = detail::resolve_threads(options.threads);
+  detail::linear_sweep sweep{hidden,          weight,   bias,
+                             reference,       options,  out,
+                             gradients,       max_rows, detail::resolve_threads(options.threads),
+                             reference_logps, {}};
   std::size_t const pairs = sequences / 2;
-  detail::row_major gathered, logits, d_gathered;
-  std::vector<std::uint32_t> rows;
-  std::vector<std::int64_t> targets;
-  std::vector<float> weights; // LD-DPO row weights of the chunk (empty when off)
-  std::vector<double> ref_sequence_logps(reference_from_hidden ? sequences : 0, 0.0);
-  std::vector<float> row_max, row_log_sum;
-  bool const any_gradient = gradients.hidden.data() != nullptr ||
-                            gradients.weight.data() != nullptr || !gradients.bias.empty();
+  auto evaluate = [&](std::size_t begin, std::size_t end) {
+    detail::evaluate_pairs(objective, reference_span, options, out, begin, end);
+  };
   // A pairwise objective is evaluated chunk by chunk, so each chunk's gradient follows at once
   // (6 N H V flops); one that needs all pairs gets a first sweep for the log-probabilities and
   // a second that recomputes the logits for the gradient (8 N H V flops).
-  bool const two_sweeps = detail::needs_all_pairs(objective);
-
-  detail::dispatch_rows([&](auto arch) {
-    auto sweep = [&](bool score, bool differentiate) {
-      for (std::size_t pair_begin = 0; pair_begin < pairs;) {
-        // A chunk: whole pairs, at most max_rows scored rows (at least one pair).
-        rows.clear();
-        targets.clear();
-        weights.clear();
-        std::size_t pair_end = pair_begin;
-        while (pair_end < pairs) {
-          auto const [c, r] = detail::pair_sequences(options.layout, pairs, pair_end);
-          std::size_t const add = (first[c + 1] - first[c]) + (first[r + 1] - first[r]);
-          if (pair_end > pair_begin && rows.size() + add > max_rows) {
-            break;
-          }
-          for (std::size_t side : {c, r}) {
-            rows.insert(rows.end(), scored.begin() + first[side], scored.begin() + first[side + 1]);
-            targets.insert(targets.end(), all_targets.begin() + first[side],
-                           all_targets.begin() + first[side + 1]);
-            if (!out.scratch.row_weight.empty()) {
-              weights.insert(weights.end(), out.scratch.row_weight.begin() + first[side],
-                             out.scratch.row_weight.begin() + first[side + 1]);
-            }
-          }
-          ++pair_end;
-        }
-        if (score && reference_from_hidden) {
-          detail::chunk_logits(reference.hidden, reference.weight, reference.bias, rows, gathered,
-                               logits);
-          detail::chunk_row_logps(arch, logits, rows, targets, options.sequence_length, threads,
-                                  row_max, row_log_sum, ref_sequence_logps, weights);
-          for (std::size_t i = pair_begin; i < pair_end; ++i) {
-            auto const [c, r] = detail::pair_sequences(options.layout, pairs, i);
-            reference_logps[c] = static_cast<float>(ref_sequence_logps[c]);
-            reference_logps[r] = static_cast<float>(ref_sequence_logps[r]);
-          }
-        }
-        detail::chunk_logits(hidden, weight, bias, rows, gathered, logits);
-        if (score) {
-          detail::chunk_row_logps(arch, logits, rows, targets, options.sequence_length, threads,
-                                  row_max, row_log_sum, out.policy_logps, weights);
-          if (!two_sweeps) {
-            detail::evaluate_pairs(objective, reference_span, options, out, pair_begin, pair_end);
-          }
-        } else {
-          std::vector<double> discard(sequences, 0.0); // the row statistics, again
-          detail::chunk_row_logps(arch, logits, rows, targets, options.sequence_length, threads,
-                                  row_max, row_log_sum, discard);
-        }
-        if (differentiate && any_gradient) {
-          float* base = logits.data();
-          detail::parallel_for(
-              rows.size(), threads, detail::min_rows_per_thread(vocab),
-              [&](std::size_t b, std::size_t e) {
-                for (std::size_t k = b; k < e; ++k) {
-                  float const scale =
-                      out.scratch.sequence_scale[rows[k] / options.sequence_length] *
-                      (weights.empty() ? 1.0f : weights[k]);
-                  float* row = base + k * vocab;
-                  detail::row_gradient(arch, row, row, vocab, static_cast<std::size_t>(targets[k]),
-                                       row_max[k], row_log_sum[k], scale);
-                }
-              });
-          if (!gradients.bias.empty()) {
-            Eigen::Map<Eigen::RowVectorXf>(
-                gradients.bias.data(), static_cast<Eigen::Index>(vocab)) += logits.colwise().sum();
-          }
-          if (gradients.hidden.data() != nullptr) {
-            d_gathered.resize(logits.rows(), static_cast<Eigen::Index>(width));
-            d_gathered.noalias() = logits * detail::as_eigen(weight);
-            auto d_hidden = detail::as_eigen(gradients.hidden);
-            for (std::size_t k = 0; k < rows.size(); ++k) {
-              d_hidden.row(rows[k]) = d_gathered.row(static_cast<Eigen::Index>(k));
-            }
-          }
-          if (gradients.weight.data() != nullptr) {
-            detail::as_eigen(gradients.weight).noalias() += logits.transpose() * gathered;
-          }
-        }
-        std::size_t const extra =
-            sizeof(float) *
-            static_cast<std::size_t>(logits.size() + gathered.size() + d_gathered.size());
-        report.peak_extra_bytes = std::max(report.peak_extra_bytes, extra);
-        report.max_chunk_rows = std::max(report.max_chunk_rows, rows.size());
-        ++report.chunks;
-        pair_begin = pair_end;
-      }
-    };
-    if (two_sweeps) {
-      sweep(true, false);
-      detail::evaluate_pairs(objective, reference_span, options, out, 0, pairs);
-      if (any_gradient) {
-        sweep(false, true);
-      }
-    } else {
-      sweep(true, true);
+  if (detail::needs_all_pairs(objective)) {
+    sweep.run(true, false, {});
+    evaluate(0, pairs);
+    if (gradients.hidden.data() != nullptr || gradients.weight.data() != nullptr ||
+        !gradients.bias.empty()) {
+      sweep.run(false, true, {});
     }
-  });
+  } else {
+    sweep.run(true, true, detail::chunk_evaluator(evaluate));
+  }
   detail::summarize_pairs(options, out);
-  return report;
+  return sweep.report;
 }
 
 } // namespace ipo::loss

@@ -94,6 +94,21 @@ void write_gradient(Arch arch, matrix_view<T const> logits, matrix_view<T> gradi
   });
 }
 
+// The two passes on the row kernels the machine runs best. They depend on the storage type
+// only: every objective shares them, so each is compiled once per type, not once per objective.
+template <class T>
+void score_rows(matrix_view<T const> logits, std::size_t sequence_length, unsigned threads,
+                preference_loss_result& out) {
+  dispatch_rows([&](auto arch) { score_rows(arch, logits, sequence_length, threads, out); });
+}
+
+template <class T>
+void write_gradient(matrix_view<T const> logits, matrix_view<T> gradient,
+                    std::size_t sequence_length, unsigned threads, preference_loss_result& out) {
+  dispatch_rows(
+      [&](auto arch) { write_gradient(arch, logits, gradient, sequence_length, threads, out); });
+}
+
 } // namespace detail
 
 /// The fused preference loss (see the top of this file).
@@ -139,14 +154,12 @@ void preference_loss(matrix_view<T const> logits, std::span<Label const> labels,
   detail::assign_row_weights(options, out);
   out.policy_logps.assign(sequences, 0.0);
   unsigned const threads = detail::resolve_threads(options.threads);
-  detail::dispatch_rows([&](auto arch) {
-    detail::score_rows(arch, logits, options.sequence_length, threads, out);
-    detail::evaluate_pairs(objective, reference_logps, options, out, 0, sequences / 2);
-    detail::summarize_pairs(options, out);
-    if (gradient.data() != nullptr) {
-      detail::write_gradient(arch, logits, gradient, options.sequence_length, threads, out);
-    }
-  });
+  detail::score_rows(logits, options.sequence_length, threads, out);
+  detail::evaluate_pairs(objective, reference_logps, options, out, 0, sequences / 2);
+  detail::summarize_pairs(options, out);
+  if (gradient.data() != nullptr) {
+    detail::write_gradient(logits, gradient, options.sequence_length, threads, out);
+  }
 }
 
 /// The objective of 2P sequences from their summed log-probabilities and scored-token counts:
