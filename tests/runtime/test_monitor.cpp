@@ -557,11 +557,17 @@ TEST_CASE("the monitor's character counts equal a plain unit-by-unit walk") {
   // Bytes that exercise every case: letters, single spaces, runs of mixed white space, UTF-8
   // lead and continuation bytes (typographic quotes), at every block alignment.
   std::string const alphabet = std::string("abc  \t\n\r") + "\xE2\x80\x99" + "\xC3\xA9";
-  for (int trial = 0; trial < 3000; ++trial) {
+  for (int trial = 0; trial < 4500; ++trial) {
     std::string text;
     std::size_t const length = rng() % 120;
     bool const spacey = trial % 3 == 0; // long white-space runs across block edges
+    bool const prose = trial % 3 == 1;  // mostly plain bytes: whole words of 8 counted at once
     for (std::size_t k = 0; k < length; ++k) {
+      if (prose) {
+        unsigned const r = rng() % 16;
+        text += r < 11 ? char('a' + r) : r < 14 ? ' ' : alphabet[rng() % alphabet.size()];
+        continue;
+      }
       text += spacey && rng() % 2 == 0 ? ' ' : alphabet[rng() % alphabet.size()];
     }
     std::size_t const enough = rng() % 70;

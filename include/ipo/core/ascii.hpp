@@ -72,4 +72,16 @@ constexpr std::string_view trim_ascii_space(std::string_view text) noexcept {
   return text;
 }
 
+/// is_ascii_space() for eight bytes at once: the top bit of each byte of the result is set
+/// where that byte of `word` is ASCII white space (exact for every byte value, 0x80-0xFF
+/// included), and every other bit is clear.
+constexpr std::uint64_t ascii_space_bytes(std::uint64_t word) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101u, top = 0x8080808080808080u;
+  std::uint64_t const low = word & ~top; // each byte below 0x80: the sums below cannot carry
+  std::uint64_t const is_space = ~((low ^ (ones * ' ')) + ones * 0x7F) & top;
+  std::uint64_t const from_tab = (low + ones * (0x80 - '\t')) & top;
+  std::uint64_t const past_cr = (low + ones * (0x80 - '\r' - 1)) & top;
+  return (is_space | (from_tab & ~past_cr)) & ~word & top;
+}
+
 } // namespace ipo

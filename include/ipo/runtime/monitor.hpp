@@ -47,6 +47,7 @@
 #include <utility>
 #include <vector>
 
+#include "ipo/config.hpp"
 #include "ipo/core/ascii.hpp"
 #include "ipo/core/byte_span.hpp"
 #include "ipo/core/error.hpp"
@@ -93,12 +94,93 @@ inline constexpr bool is_continuation_byte(unsigned char c) noexcept {
   return (c & 0xC0) == 0x80;
 }
 
-/// Where `enough` characters after `from` end in `text` (or its end).
+/// A growing byte string whose append is inline and cheap for token-sized pieces (std::string's
+/// append is a call into the C++ library and then to memcpy, which costs more than a token).
+class text_buffer {
+public:
+  std::size_t size() const noexcept { return size_; }
+  bool empty() const noexcept { return size_ == 0; }
+  char back() const noexcept { return storage_[size_ - 1]; }
+  void pop_back() noexcept { --size_; }
+  void clear() noexcept { size_ = 0; }
+  std::string_view view() const noexcept { return {storage_.data(), size_}; }
+
+  IPO_INLINE void append(std::string_view text) {
+    std::size_t const n = text.size();
+    if (n > storage_.size() - size_) [[unlikely]] {
+      grow(n);
+    }
+    char* dst = storage_.data() + size_;
+    char const* src = text.data();
+    size_ += n;
+    // Up to 16 bytes as two overlapping fixed-size copies (each one move), else memcpy.
+    if (n >= 8 && n <= 16) {
+      copy_fixed<8>(dst, src);
+      copy_fixed<8>(dst + n - 8, src + n - 8);
+    } else if (n >= 4 && n < 8) {
+      copy_fixed<4>(dst, src);
+      copy_fixed<4>(dst + n - 4, src + n - 4);
+    } else if (n > 0 && n < 4) {
+      dst[0] = src[0];
+      dst[n / 2] = src[n / 2];
+      dst[n - 1] = src[n - 1];
+    } else if (n > 16) {
+      std::memcpy(dst, src, n);
+    }
+  }
+
+private:
+  /// Room for `n` more bytes (kept out of append(), so that append() is inlined).
+  void grow(std::size_t n) {
+    storage_.resize(std::max({2 * storage_.size(), size_ + n, std::size_t{256}}));
+  }
+
+  template <std::size_t N>
+  static void copy_fixed(char* dst, char const* src) noexcept {
+    char bytes[N];
+    std::memcpy(bytes, src, N);
+    std::memcpy(dst, bytes, N);
+  }
+
+  std::vector<char> storage_; // its size is the capacity
+  std::size_t size_ = 0;
+};
+
+/// Whether the 8 bytes at `at` count as 8 characters, whatever surrounds them as long as the
+/// byte `neighbour` next to them (the one the count reaches after them; 0 when none) is not
+/// white space continuing a run: no byte >= 0x80 (so no continuation byte), no two white-space
+/// bytes side by side, none beside `neighbour`.
+inline bool eight_characters(char const* at, unsigned char neighbour,
+                             bool neighbour_above) noexcept {
+  std::uint64_t word;
+  std::memcpy(&word, at, sizeof word);
+  if ((word & 0x8080808080808080u) != 0) {
+    return false;
+  }
+  std::uint64_t const space = ascii_space_bytes(word);
+  if ((space & (space >> 8)) != 0) { // adjacent in memory whichever the byte order
+    return false;
+  }
+  if (!is_ascii_space(neighbour)) {
+    return true;
+  }
+  unsigned char const edge = static_cast<unsigned char>(neighbour_above ? at[7] : at[0]);
+  return !is_ascii_space(edge);
+}
+
+/// Where `enough` characters after `from` end in `text` (or its end). Runs of 8 plain bytes
+/// are counted a word at a time.
 inline std::size_t position_after_characters(std::string_view text, std::size_t from,
                                              std::size_t enough) noexcept {
   std::size_t count = 0, i = from;
   std::size_t const n = text.size();
   while (i < n && count < enough) {
+    if (enough - count > 8 && n - i > 8 &&
+        eight_characters(text.data() + i, static_cast<unsigned char>(text[i + 8]), true)) {
+      i += 8;
+      count += 8;
+      continue;
+    }
     unsigned char const c = static_cast<unsigned char>(text[i++]);
     if (is_ascii_space(c)) {
       while (i < n && is_ascii_space(text[i])) {
@@ -115,6 +197,12 @@ inline std::size_t last_position_with_characters_after(std::string_view text,
                                                        std::size_t enough) noexcept {
   std::size_t count = 0, i = text.size();
   while (i > 0 && count < enough) {
+    if (enough - count > 8 && i > 8 &&
+        eight_characters(text.data() + i - 8, static_cast<unsigned char>(text[i - 9]), false)) {
+      i -= 8;
+      count += 8;
+      continue;
+    }
     unsigned char const c = static_cast<unsigned char>(text[--i]);
     if (is_ascii_space(c)) {
       while (i > 0 && is_ascii_space(text[i - 1])) {
@@ -158,7 +246,9 @@ public:
     min_step_ = std::max<std::size_t>(segmenter_.min_step_length(), 1);
     settle_ = lookahead_ + min_step_;
     for (std::size_t b = 0; b < 256; ++b) {
-      boundary_[b] = segmenter_.is_boundary_byte(static_cast<unsigned char>(b));
+      byte_class_[b] = static_cast<std::uint8_t>(
+          (segmenter_.is_boundary_byte(static_cast<unsigned char>(b)) ? kBoundaryByte : 0u) |
+          (b == static_cast<unsigned char>(options_.close_tag[0]) ? kTagStartByte : 0u));
     }
     for (std::size_t id = 0; id < scorer_.matcher().size(); ++id) {
       score_lookahead_ = std::max(score_lookahead_, scorer_.matcher().canonical(id).size());
@@ -264,7 +354,7 @@ public:
   }
 
   /// The reasoning so far (from its first non-space byte); step spans are offsets into it.
-  std::string_view reasoning() const noexcept { return reasoning_; }
+  std::string_view reasoning() const noexcept { return reasoning_.view(); }
   /// Where the reasoning's first byte is in the stream (the bytes fed since reset()).
   std::size_t reasoning_offset() const noexcept { return reasoning_offset_; }
   /// Bytes fed since reset() (or since the stream offset given to restart()).
@@ -320,6 +410,28 @@ private:
   /// Reasoning text that may hold the closing tag; `offset` is its stream offset.
   void consume_reasoning(std::string_view text, std::size_t offset,
                          std::vector<monitor_event>& events) {
+    if (text.size() <= 16 && !reasoning_.empty()) {
+      // A token-sized piece, read once: its last boundary byte, and whether a byte of it may
+      // begin the closing tag. Most pieces have no such byte: they are only appended.
+      unsigned seen = 0;
+      std::size_t last_boundary = npos;
+      for (std::size_t k = 0; k < text.size(); ++k) {
+        unsigned const c = byte_class_[static_cast<unsigned char>(text[k])];
+        last_boundary = (c & kBoundaryByte) != 0 ? k : last_boundary;
+        seen |= c;
+      }
+      if ((seen & kTagStartByte) == 0) {
+        std::size_t const at = reasoning_.size();
+        reasoning_.append(text);
+        if (last_boundary != npos) {
+          note_boundary(at + last_boundary);
+        }
+        if (reasoning_.size() >= next_check_) {
+          update(events);
+        }
+        return;
+      }
+    }
     // Most pieces hold no byte that begins the tag: nothing to find and nothing to hold.
     bool const may_hold_tag = contains_byte(text, options_.close_tag[0]);
     std::size_t const close = may_hold_tag ? text.find(options_.close_tag) : std::string_view::npos;
@@ -354,14 +466,19 @@ private:
     std::size_t const at = reasoning_.size();
     reasoning_.append(text);
     for (std::size_t k = text.size(); k > 0; --k) {
-      if (boundary_[static_cast<unsigned char>(text[k - 1])]) {
-        last_boundary_ = at + k - 1;
-        // A step that begins after it can settle no earlier than this.
-        settle_check_ = std::min(settle_check_, last_boundary_ + 2 + settle_);
-        next_check_ = std::min(next_check_, settle_check_);
+      if ((byte_class_[static_cast<unsigned char>(text[k - 1])] & kBoundaryByte) != 0) {
+        note_boundary(at + k - 1);
         break;
       }
     }
+  }
+
+  /// A boundary byte at `position` of the reasoning, the last one so far.
+  void note_boundary(std::size_t position) noexcept {
+    last_boundary_ = position;
+    // A step that begins after it can settle no earlier than this.
+    settle_check_ = std::min(settle_check_, last_boundary_ + 2 + settle_);
+    next_check_ = std::min(next_check_, settle_check_);
   }
 
   /// Completes what can be completed, scores what can be scored, emits their events. The
@@ -398,7 +515,7 @@ private:
 
   /// Segments the tail; moves its settled steps (all of them when `final`) to steps_.
   void settle_steps(bool final) {
-    std::string_view const tail = std::string_view(reasoning_).substr(tail_begin_);
+    std::string_view const tail = reasoning_.view().substr(tail_begin_);
     segmenter_.segment(tail, tail_steps_);
     std::size_t settled = tail_steps_.size();
     if (!final) {
@@ -433,12 +550,12 @@ private:
 
   /// Where `enough` characters after `from` end (or the end of the reasoning).
   std::size_t position_after(std::size_t from, std::size_t enough) const noexcept {
-    return detail::position_after_characters(reasoning_, from, enough);
+    return detail::position_after_characters(reasoning_.view(), from, enough);
   }
 
   /// The last position with at least `enough` characters after it, or npos.
   std::size_t last_with_characters_after(std::size_t enough) const noexcept {
-    std::size_t const at = detail::last_position_with_characters_after(reasoning_, enough);
+    std::size_t const at = detail::last_position_with_characters_after(reasoning_.view(), enough);
     return at == std::string_view::npos ? npos : at;
   }
 
@@ -467,7 +584,7 @@ private:
     for (std::size_t k = first; k < last; ++k) {
       local_steps_.push_back({steps_[k].begin - window, steps_[k].end - window});
     }
-    scorer_.score(std::string_view(reasoning_).substr(window, window_end - window), local_steps_,
+    scorer_.score(reasoning_.view().substr(window, window_end - window), local_steps_,
                   local_scores_);
     for (std::size_t k = first; k < last; ++k) {
       scores_.push_back(local_scores_[k - first]);
@@ -508,8 +625,8 @@ private:
       while (from + 1 < last && !judged(from + 1)) {
         ++from;
       }
-      found = judged_from_ == 0 ? detector_.first_compliance(reasoning_, done)
-                                : first_compliance_after(detector_, reasoning_, done, from);
+      found = judged_from_ == 0 ? detector_.first_compliance(reasoning_.view(), done)
+                                : first_compliance_after(detector_, reasoning_.view(), done, from);
       if (found && *found < first) {
         found.reset(); // prefix-consistent detectors never get here; others are not trusted
       }
@@ -550,12 +667,14 @@ private:
   std::size_t min_step_ = 1;        ///< its min_step_length(), at least 1
   std::size_t settle_ = 1;          ///< the two together: the earliest a follower can settle a step
   std::size_t score_lookahead_ = 0; ///< the longest canonical phrase, in bytes
-  std::array<bool, 256> boundary_{};
+  static constexpr unsigned kBoundaryByte = 1; ///< byte_class_: a step may begin after it
+  static constexpr unsigned kTagStartByte = 2; ///< byte_class_: the closing tag's first byte
+  std::array<std::uint8_t, 256> byte_class_{};
 
   phase phase_ = phase::start;
   std::string held_;    ///< the end of the last piece, when it may begin a tag
   std::string scratch_; ///< held_ + the piece
-  std::string reasoning_;
+  detail::text_buffer reasoning_;
   std::size_t stream_bytes_ = 0;
   std::size_t reasoning_offset_ = 0;
   std::vector<byte_span> steps_;   ///< settled steps (the first scores_.size() are scored)
