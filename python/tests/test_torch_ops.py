@@ -331,6 +331,44 @@ def test_the_cuda_fused_linear_sizes_its_chunks_for_the_largest_pair():
     assert it._largest_pair_rows(labels, options) == 6
 
 
+def test_fused_linear_chunks_default_to_a_memory_budget_on_both_devices():
+    """chunk_rows=0 takes as many scored rows as memory_budget_bytes of fp32 logits hold (the
+    C++ fused_linear_options rule), and the CUDA op then sizes its chunks for the largest pair.
+    Worked by hand: 256 MiB / (128,256 x 4 bytes) = 523.2 rows."""
+    assert it._chunk_rows_from_budget(0, 256 << 20, 128256) == 523
+    assert it._chunk_rows_from_budget(0, 100, 41) == 1  # a budget below one row: one row
+    assert it._chunk_rows_from_budget(0, 41 * 4 * 3, 41) == 3
+    assert it._chunk_rows_from_budget(7, 1, 41) == 7  # chunk_rows given: the budget is not used
+    with pytest.raises(ValueError, match="chunk_rows = -1"):
+        it._chunk_rows_from_budget(-1, 256 << 20, 41)
+    with pytest.raises(ValueError, match="memory_budget_bytes = 0"):
+        it._chunk_rows_from_budget(0, 0, 41)
+    assert it._device_chunk_rows(24, 100, 7) == 24
+    assert it._device_chunk_rows(5, 100, 7) == 7  # the largest pair
+    assert it._device_chunk_rows(500, 100, 7) == 100  # never more than every row
+    assert it._device_chunk_rows(0, 100, 7) == 100  # 0 only from a direct op call: one chunk
+
+    g = torch.Generator().manual_seed(3)
+    B, T, H, V = 4, 6, 8, 37
+    hidden = torch.randn(B, T, H, generator=g)
+    weight = torch.randn(V, H, generator=g) * 0.3
+    labels = torch.randint(0, V, (B, T), generator=g)
+    labels[:, :2] = -100
+    ref = -torch.rand(B, generator=g) * 10
+    results = []
+    for kwargs in ({}, {"memory_budget_bytes": V * 4 * 3}, {"chunk_rows": 1}):
+        h, w = hidden.clone().requires_grad_(True), weight.clone().requires_grad_(True)
+        loss, _ = it.fused_linear_preference_loss(h, w, labels, ref, **kwargs)
+        loss.backward()
+        results.append((loss.item(), h.grad, w.grad))
+    for loss, d_hidden, d_weight in results[1:]:
+        assert loss == pytest.approx(results[0][0], rel=1e-6)
+        assert torch.allclose(d_hidden, results[0][1], rtol=1e-5, atol=1e-7)
+        assert torch.allclose(d_weight, results[0][2], rtol=1e-5, atol=1e-7)
+    with pytest.raises(ValueError, match="memory_budget_bytes = -5"):
+        it.fused_linear_preference_loss(hidden, weight, labels, ref, memory_budget_bytes=-5)
+
+
 def test_sequence_logps_equals_the_fp64_reference_and_feeds_the_fused_linear_op():
     g = torch.Generator().manual_seed(11)
     B, T, H, V = 4, 9, 16, 53

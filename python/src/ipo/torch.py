@@ -159,6 +159,32 @@ def _largest_pair_rows(labels: torch.Tensor, options: dict) -> int:
     return int((counts[:pairs] + counts[pairs:]).max().item()) if pairs > 0 else 0
 
 
+# What fused_linear_preference_loss holds of fp32 chunk logits when chunk_rows is 0, as the C++
+# fused_linear_options (256 MiB).
+_DEFAULT_MEMORY_BUDGET = 256 << 20
+
+
+def _chunk_rows_from_budget(chunk_rows: int, memory_budget_bytes: int, vocab: int) -> int:
+    """The scored rows per chunk: ``chunk_rows``, or when it is 0 as many rows of fp32 logits as
+    ``memory_budget_bytes`` holds (at least one), the C++ fused_linear_options rule."""
+    if chunk_rows < 0:
+        raise ValueError(f"chunk_rows = {chunk_rows}: expected >= 0 (0: from memory_budget_bytes)")
+    if memory_budget_bytes < 1:
+        raise ValueError(f"memory_budget_bytes = {memory_budget_bytes}: expected >= 1")
+    if chunk_rows > 0:
+        return chunk_rows
+    return max(1, memory_budget_bytes // (max(1, vocab) * 4))
+
+
+def _device_chunk_rows(chunk_rows: int, rows: int, largest_pair_rows: int) -> int:
+    """The CUDA chunk: as on the CPU, a pair with more scored rows than chunk_rows is not an
+    error (the device chunks hold up to the larger of the two); never more than every row;
+    0 (only from a direct op call): every scored row in one chunk."""
+    if chunk_rows <= 0:
+        return rows
+    return max(1, min(rows, max(chunk_rows, largest_pair_rows)))
+
+
 def _cuda_fused_linear(hidden, weight, bias, labels, ref_logps, ref_hidden, options: dict, chunk_rows: int):
     """The fused linear op on CUDA tensors: returns (result, d_hidden, d_weight, d_bias)."""
     _require_cuda_variant()
@@ -184,9 +210,7 @@ def _cuda_fused_linear(hidden, weight, bias, labels, ref_logps, ref_hidden, opti
     rows, width = h.shape
     vocab = w.shape[0]
     sequences = rows // max(1, options["sequence_length"])
-    # As on the CPU, a pair with more scored rows than chunk_rows is not an error: the device
-    # chunks hold up to the larger of the two. 0: every scored row in one chunk.
-    chunk = rows if chunk_rows <= 0 else max(chunk_rows, _largest_pair_rows(labels, options))
+    chunk = _device_chunk_rows(chunk_rows, rows, _largest_pair_rows(labels, options))
     dtype = _DEVICE_DTYPES[h.dtype]
     workspace_bytes = _ipo.cuda_linear_workspace_bytes(dtype, rows, sequences, width, vocab, chunk)
     workspace = torch.empty(workspace_bytes, dtype=torch.uint8, device=device)
@@ -522,6 +546,7 @@ def fused_linear_preference_loss(
     ref_bias: torch.Tensor | None = None,
     sequence_length: int | None = None,
     chunk_rows: int = 0,
+    memory_budget_bytes: int = _DEFAULT_MEMORY_BUDGET,
     **loss_options,
 ) -> tuple[torch.Tensor, dict]:
     """The preference loss from hidden states ``[B, T, H]`` and the lm_head weight ``[V, H]``.
@@ -533,7 +558,13 @@ def fused_linear_preference_loss(
     The CPU kernels compute in fp32 (bf16 and fp16 inputs are converted); on CUDA tensors (a
     build with the CUDA variant) the products run in the inputs' dtype on tensor cores with fp32
     accumulation, one pairwise loss type per call, the reference as ``ref_logps``.
+
+    A chunk holds whole pairs and at most ``chunk_rows`` scored rows (a pair with more forms a
+    chunk alone on the CPU; on CUDA every chunk is sized for the largest pair); ``chunk_rows=0``
+    (the default) takes as many rows as ``memory_budget_bytes`` of fp32 logits hold (256 MiB:
+    523 rows for a vocabulary of 128,256), on the CPU and on CUDA alike.
     """
+    chunk_rows = _chunk_rows_from_budget(int(chunk_rows), int(memory_budget_bytes), lm_head_weight.shape[0])
     if ref_hidden is not None:
         ref_hidden, _ = _flat_hidden(ref_hidden, labels, sequence_length)
     hidden, sequence_length = _flat_hidden(hidden, labels, sequence_length)
