@@ -196,13 +196,18 @@ private:
       // word byte, white space or a typographic form, so word boundaries are the same as at
       // the end of the text, and a match that reaches into the zeros (a phrase may hold NUL
       // bytes) is dropped.
-      constexpr std::size_t reach = 2 * xsimd::batch<std::uint8_t, Arch>::size + 8;
+      constexpr std::size_t block = xsimd::batch<std::uint8_t, Arch>::size;
+      constexpr std::size_t reach = 2 * block + 8;
       if (n > 0 && n <= kPaddedScan) {
         alignas(64) unsigned char padded[kPaddedScan + reach + 64];
         std::memcpy(padded, data, n);
         std::memset(padded + n, 0, reach + 64);
         out.set_limit(n);
-        scan_into(arch, padded, n + reach, n, out);
+        // The word-start loops run while i + 2 * block + 8 fits: this size ends them after the
+        // block that holds the text's last byte, not a block of zeros later (a short text would
+        // otherwise pay for a whole block more than it holds).
+        std::size_t const blocks_end = (n + block - 1) / block * block;
+        scan_into(arch, padded, std::min(n + reach, blocks_end + block + 8), n, out);
         out.set_limit(~std::size_t{0});
         return;
       }
