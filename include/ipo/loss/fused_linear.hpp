@@ -158,12 +158,16 @@ struct linear_sweep {
   void run(bool score, bool differentiate, chunk_evaluator evaluate);
 };
 
+/// Whether any gradient output is requested.
+inline bool any_gradient(fused_linear_gradients const& gradients) noexcept {
+  return gradients.hidden.data() != nullptr || gradients.weight.data() != nullptr ||
+         !gradients.bias.empty();
+}
+
 inline void linear_sweep::run(bool score, bool differentiate, chunk_evaluator evaluate) {
   std::size_t const vocab = weight.rows(), width = hidden.cols();
   std::size_t const sequences = out.policy_logps.size(), pairs = sequences / 2;
   bool const reference_from_hidden = reference.hidden.data() != nullptr;
-  bool const any_gradient = gradients.hidden.data() != nullptr ||
-                            gradients.weight.data() != nullptr || !gradients.bias.empty();
   // Scored rows of each sequence are contiguous in scratch.scored_rows: offsets per sequence.
   auto const& scored = out.scratch.scored_rows;
   auto const& all_targets = out.scratch.targets;
@@ -224,7 +228,7 @@ inline void linear_sweep::run(bool score, bool differentiate, chunk_evaluator ev
         chunk_row_logps(arch, logits, rows, targets, options.sequence_length, threads, row_max,
                         row_log_sum, discard);
       }
-      if (differentiate && any_gradient) {
+      if (differentiate && any_gradient(gradients)) {
         float* base = logits.data();
         parallel_for(
             rows.size(), threads, min_rows_per_thread(vocab), [&](std::size_t b, std::size_t e) {
@@ -368,8 +372,7 @@ fused_linear_report fused_linear_preference_loss(
   if (detail::needs_all_pairs(objective)) {
     sweep.run(true, false, {});
     evaluate(0, pairs);
-    if (gradients.hidden.data() != nullptr || gradients.weight.data() != nullptr ||
-        !gradients.bias.empty()) {
+    if (detail::any_gradient(gradients)) {
       sweep.run(false, true, {});
     }
   } else {

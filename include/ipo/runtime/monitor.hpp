@@ -146,10 +146,10 @@ private:
   std::size_t size_ = 0;
 };
 
-/// Whether the 8 bytes at `at` count as 8 characters, whatever surrounds them as long as the
-/// byte `neighbour` next to them (the one the count reaches after them; 0 when none) is not
-/// white space continuing a run: no byte >= 0x80 (so no continuation byte), no two white-space
-/// bytes side by side, none beside `neighbour`.
+/// Whether the 8 bytes at `at` count as 8 characters: no byte >= 0x80 (so no continuation
+/// byte), no two white-space bytes side by side, and no white space at the edge that touches
+/// `neighbour` when `neighbour` (the byte the count reaches next: after them when
+/// `neighbour_above`, else before them) is white space too.
 inline bool eight_characters(char const* at, unsigned char neighbour,
                              bool neighbour_above) noexcept {
   std::uint64_t word;
@@ -384,19 +384,6 @@ private:
   };
   static constexpr std::size_t npos = std::numeric_limits<std::size_t>::max();
 
-  /// Whether `text` holds `byte`: a loop for a token-sized piece (cheaper than a call), memchr
-  /// for a longer one.
-  static bool contains_byte(std::string_view text, char byte) noexcept {
-    if (text.size() <= 16) {
-      bool found = false;
-      for (char c : text) {
-        found |= c == byte;
-      }
-      return found;
-    }
-    return std::memchr(text.data(), byte, text.size()) != nullptr;
-  }
-
   /// Keeps the longest end of `text` that begins `tag` (it may complete in the next piece).
   void hold_tag_prefix(std::string_view text, std::string_view tag) {
     for (std::size_t k = std::min(text.size(), tag.size() - 1); k > 0; --k) {
@@ -432,8 +419,9 @@ private:
         return;
       }
     }
-    // Most pieces hold no byte that begins the tag: nothing to find and nothing to hold.
-    bool const may_hold_tag = contains_byte(text, options_.close_tag[0]);
+    // A longer piece: most hold no byte that begins the tag, so nothing to find or hold.
+    bool const may_hold_tag =
+        std::memchr(text.data(), options_.close_tag[0], text.size()) != nullptr;
     std::size_t const close = may_hold_tag ? text.find(options_.close_tag) : std::string_view::npos;
     if (close != std::string_view::npos) {
       append_reasoning(text.substr(0, close), offset);
