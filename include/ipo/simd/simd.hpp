@@ -138,11 +138,22 @@ IPO_INLINE std::uint64_t movemask(xsimd::batch_bool<T, A> const& mask) noexcept 
   } else {
     // An all-ones lane has its top bit set: take the sign bit of each lane.
 #if XSIMD_WITH_AVX
-    if constexpr (sizeof(reg) == 32) { // two 128-bit halves
+    if constexpr (sizeof(reg) == 32) {
       __m256i const bits = as_integer_bits(r);
-      constexpr unsigned half_lanes = 16 / sizeof(T);
-      return lane_signs<sizeof(T)>(_mm256_castsi256_si128(bits)) |
-             (lane_signs<sizeof(T)>(_mm256_extractf128_si256(bits, 1)) << half_lanes);
+      if constexpr (sizeof(T) == 4) {
+        return static_cast<std::uint64_t>(_mm256_movemask_ps(_mm256_castsi256_ps(bits)));
+      } else if constexpr (sizeof(T) == 8) {
+        return static_cast<std::uint64_t>(_mm256_movemask_pd(_mm256_castsi256_pd(bits)));
+      }
+#if defined(__AVX2__)
+      else if constexpr (std::is_base_of_v<xsimd::avx2, A>) {
+        return static_cast<std::uint32_t>(_mm256_movemask_epi8(bits));
+      }
+#endif
+      else { // AVX without AVX2 has no 256-bit byte movemask: two 128-bit halves
+        return lane_signs<1>(_mm256_castsi256_si128(bits)) |
+               (lane_signs<1>(_mm256_extractf128_si256(bits, 1)) << 16);
+      }
     } else
 #endif
     {
@@ -255,6 +266,20 @@ IPO_INLINE xsimd::batch<To, A> bitcast(xsimd::batch<From, A> const& x) noexcept 
   return xsimd::bitwise_cast<To>(x);
 #else
   return xsimd::bitwise_cast<xsimd::batch<To, A>>(x);
+#endif
+}
+
+/// The same batch, hidden from the optimiser: a loop then keeps a constant made before it in a
+/// register (or reads it from one stack slot) instead of rebuilding the broadcast on every
+/// iteration, as GCC does for byte constants. A no-op where the asm statement is unavailable.
+template <class T, class A>
+IPO_INLINE xsimd::batch<T, A> opaque(xsimd::batch<T, A> const& x) noexcept {
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  typename xsimd::batch<T, A>::register_type r = x;
+  asm("" : "+v"(r));
+  return xsimd::batch<T, A>(r);
+#else
+  return x;
 #endif
 }
 

@@ -33,21 +33,42 @@ struct block_masks {
   std::uint64_t irregular; // bytes after which raw and canonical characters may differ
 };
 
-/// Classifies the block at data (`previous_white`: whether the byte before it is white
-/// space). Irregular: white space other than ' ', white space after white space, and 0xE2
-/// (the first byte of the typographic forms), as irregular_window() reads them.
+/// Classifies SIMD blocks. Its byte constants are made once, where the scan loop begins, and
+/// hidden from the optimiser (simd::opaque), which otherwise rebuilds each broadcast on every
+/// block.
 template <class Arch>
-block_masks classify_block(Arch, unsigned char const* data, bool previous_white) noexcept {
-  using bytes = xsimd::batch<std::uint8_t, Arch>;
-  bytes const b = bytes::load_unaligned(data);
-  std::uint64_t const word = simd::to_bitmask(
-      ((b | bytes(std::uint8_t(0x20))) - bytes(std::uint8_t('a'))) < bytes(std::uint8_t(26)) ||
-      (b - bytes(std::uint8_t('0'))) < bytes(std::uint8_t(10)) || b == bytes(std::uint8_t('_')));
-  auto const other_white = (b - bytes(std::uint8_t('\t'))) < bytes(std::uint8_t(5));
-  std::uint64_t const white = simd::to_bitmask(other_white || b == bytes(std::uint8_t(' ')));
-  std::uint64_t const odd = simd::to_bitmask(other_white || b == bytes(std::uint8_t(0xE2)));
-  return {word, white, odd | (white & ((white << 1) | std::uint64_t{previous_white}))};
-}
+class block_classifier {
+public:
+  /// The block at data (`previous_white`: whether the byte before it is white space).
+  /// Irregular: white space other than ' ', white space after white space, and 0xE2 (the
+  /// first byte of the typographic forms), as irregular_window() reads them.
+  IPO_INLINE block_masks classify(unsigned char const* data, bool previous_white) const noexcept {
+    bytes const b = bytes::load_unaligned(reinterpret_cast<std::int8_t const*>(data));
+    bytes const lower = b | case_bit_;
+    std::uint64_t const word = simd::to_bitmask((lower + to_letters_) < letters_end_ ||
+                                                (b + to_digits_) < digits_end_ || b == underscore_);
+    auto const other_white = (b + to_other_white_) < other_white_end_;
+    std::uint64_t const white = simd::to_bitmask(other_white || b == space_);
+    std::uint64_t const odd = simd::to_bitmask(other_white || b == typographic_);
+    return {word, white, odd | (white & ((white << 1) | std::uint64_t{previous_white}))};
+  }
+
+private:
+  // Signed bytes: a range [lo, lo + count) is moved by a wrapping add of 0x80 - lo onto
+  // [-128, -128 + count) and tested with one signed compare. (Unsigned byte compares are two
+  // instructions on SSE and AVX2, and xsimd 8 splits AVX2's into two SSE halves.)
+  using bytes = xsimd::batch<std::int8_t, Arch>;
+  static bytes splat(int v) noexcept {
+    return simd::opaque(bytes(static_cast<std::int8_t>(static_cast<std::uint8_t>(v))));
+  }
+  static bytes shift_for(unsigned char lo) noexcept { return splat(0x80 - lo); }
+  static bytes end_for(int count) noexcept { return splat(count - 128); }
+  bytes case_bit_ = splat(0x20);
+  bytes to_letters_ = shift_for('a'), letters_end_ = end_for(26);
+  bytes to_digits_ = shift_for('0'), digits_end_ = end_for(10);
+  bytes to_other_white_ = shift_for('\t'), other_white_end_ = end_for(5); // \t \n \v \f \r
+  bytes underscore_ = splat('_'), space_ = splat(' '), typographic_ = splat(0xE2);
+};
 
 /// Bit j: whether any of bits j..j+8 of the 2 x `block`-bit word (high above low) is set.
 template <std::size_t block>
@@ -79,12 +100,12 @@ public:
   struct starts {
     std::uint64_t raw, canonical;
   };
-  word_start_walker(Arch arch, unsigned char const* data) noexcept
-      : current_(classify_block(arch, data, false)) {}
+  word_start_walker(Arch, unsigned char const* data) noexcept
+      : current_(classifier_.classify(data, false)) {}
   /// The block at `data`, the one after the last step's; reads data[0..2 block - 1].
-  IPO_INLINE starts step(Arch arch, unsigned char const* data) noexcept {
+  IPO_INLINE starts step(Arch, unsigned char const* data) noexcept {
     block_masks const next =
-        classify_block(arch, data + block, ((current_.white >> (block - 1)) & 1u) != 0);
+        classifier_.classify(data + block, ((current_.white >> (block - 1)) & 1u) != 0);
     std::uint64_t const all = current_.word & ~((current_.word << 1) | previous_word_);
     previous_word_ = ((current_.word >> (block - 1)) & 1u) != 0;
     std::uint64_t irregular = 0;
@@ -96,6 +117,7 @@ public:
   }
 
 private:
+  block_classifier<Arch> classifier_; // declared first: current_'s initialiser uses it
   block_masks current_;
   bool previous_word_ = false; // whether the byte before the current block is a word byte
 };
