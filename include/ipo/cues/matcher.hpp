@@ -314,56 +314,27 @@ private:
     return i;
   }
 
-  /// The active tables as the word-start loop looks a raw window up in them, held in locals
-  /// so that the loop keeps them in registers. A table of at most kDirect anchors (phrases
-  /// shorter than 8 characters, few in a typical lexicon) is compared anchor by anchor, with
-  /// no hash, but only where the window's first two bytes can begin one of them (an 8 Ki-bit
-  /// screen keyed by their low 5 bits, which letter case does not change); the others are
+  /// The word-start lookup (detail::anchor_index::build_word_start_lookup) as the loop reads
+  /// it, in locals so that the loop keeps them in registers; made per scan from pointers only
+  /// (a short text's scan must not pay for building tables). A table of at most a few anchors
+  /// shorter than 8 characters is compared anchor by anchor, with no hash, but only where the
+  /// window's first two bytes can begin one of them (an 8 Ki-bit screen); the others are
   /// hashed and their bit tested. The usual lexicon (one 8-character table and a few short
   /// anchors) takes one hash, two bit tests and one rarely taken branch per word start.
   struct word_start_probes {
-    static constexpr std::size_t kDirect = 4;
-    std::array<detail::anchor_table const*, detail::kAnchorLengths.size()> hashed{};
+    std::array<detail::anchor_table const*, detail::kAnchorLengths.size()> hashed;
     std::size_t hashed_count = 0;
-    std::array<detail::anchor_entry, 2 * kDirect> direct{};
-    std::size_t direct_count = 0;
-    std::array<std::uint64_t, 128> direct_screen{}; // bit k: a direct anchor may begin with key k
-    std::uint32_t const* single_bits = nullptr;     // the bits of the only hashed table, length 8
+    std::span<detail::anchor_entry const> direct;
+    std::uint64_t const* direct_screen;
+    std::uint32_t const* single_bits = nullptr; // the bits of the only hashed table, length 8
 
-    explicit word_start_probes(detail::anchor_index const& anchors) {
-      for (std::uint8_t const k : anchors.active) {
-        detail::anchor_table const& t = anchors.tables[k];
-        if (t.length < 8 && t.entries.size() <= kDirect &&
-            direct_count + t.entries.size() <= direct.size()) {
-          for (detail::anchor_entry const& a : t.entries) {
-            direct[direct_count++] = a;
-            screen(a);
-          }
-        } else {
-          hashed[hashed_count++] = &t;
-        }
+    explicit word_start_probes(detail::anchor_index const& anchors)
+        : direct(anchors.direct_anchors), direct_screen(anchors.direct_screen.data()) {
+      for (std::uint8_t const k : anchors.hashed_tables) {
+        hashed[hashed_count++] = &anchors.tables[k];
       }
       if (hashed_count == 1 && hashed[0]->length == 8) {
         single_bits = hashed[0]->bits.data();
-      }
-    }
-
-    /// The screen's key of a window: the low 5 bits of its first two bytes (bits 0-4, 8-12).
-    static std::uint32_t key(std::uint64_t window) noexcept {
-      return static_cast<std::uint32_t>(window) & 0x1F1Fu;
-    }
-
-    /// Marks every key a window holding anchor `a` can have (any second byte when `a` has one).
-    void screen(detail::anchor_entry const& a) noexcept {
-      bool const one_byte = ((a.mask >> 8) & 0xFFu) == 0;
-      for (std::uint32_t second = 0; second < 32; ++second) {
-        std::uint64_t const window =
-            one_byte ? (a.bytes & 0xFFu) | (std::uint64_t{second} << 8) : a.bytes;
-        std::uint32_t const k = key(window);
-        direct_screen[k >> 6] |= std::uint64_t{1} << (k & 63);
-        if (!one_byte) {
-          break;
-        }
       }
     }
 
@@ -372,7 +343,7 @@ private:
     IPO_INLINE void check(Arch arch, phrase_matcher const& m, unsigned char const* data,
                           std::size_t n, std::size_t p, detail::match_sink& out) const {
       std::uint64_t const raw = detail::load8(data + p);
-      std::uint32_t const k = key(raw);
+      std::uint32_t const k = detail::anchor_index::direct_screen_key(raw);
       bool const maybe_direct = ((direct_screen[k >> 6] >> (k & 63)) & 1u) != 0;
       std::uint32_t const low = static_cast<std::uint32_t>(raw) | detail::kFold;
       std::uint32_t const high = static_cast<std::uint32_t>(raw >> 32) | detail::kFold;
@@ -396,8 +367,7 @@ private:
         }
       }
       if (maybe_direct) {
-        m.verify_anchors_in_window(arch, std::span(direct.data(), direct_count), raw, data, n, p,
-                                   out);
+        m.verify_anchors_in_window(arch, direct, raw, data, n, p, out);
       }
     }
   };

@@ -93,6 +93,18 @@ public:
   explicit anchor_index(std::vector<compiled_phrase> compiled) : phrases(std::move(compiled)) {
     build_tables();
     build_anchor_characters();
+    build_word_start_lookup();
+  }
+
+  /// Tables with at most this many anchors, all shorter than 8 characters, are compared anchor
+  /// by anchor in word-start mode (`direct_anchors`) instead of hashed.
+  static constexpr std::size_t kDirectPerTable = 4;
+  static constexpr std::size_t kDirectAnchors = 8;
+
+  /// The key of a window in `direct_screen`: the low 5 bits of its first two bytes (bits 0-4
+  /// and 8-12), which letter case does not change.
+  static std::uint32_t direct_screen_key(std::uint64_t window) noexcept {
+    return static_cast<std::uint32_t>(window) & 0x1F1Fu;
   }
 
   std::vector<compiled_phrase> phrases;
@@ -105,6 +117,12 @@ public:
   // Per offset in an anchor window, the canonical characters some anchor has there (256 bits).
   std::array<std::array<std::uint64_t, 4>, 8> anchor_characters{};
   window_filter_tables filter; // the gather-free prefilter's tables (AVX-512BW)
+  // Word-start mode without the in-register filter: the anchors compared directly, the screen
+  // of their first two bytes (bit k: one of them may begin a window of key k), and the tables
+  // looked up by hash.
+  std::vector<anchor_entry> direct_anchors;
+  std::array<std::uint64_t, 128> direct_screen{};
+  std::vector<std::uint8_t> hashed_tables;
 
 private:
   static constexpr std::size_t kMaxPhrasesForHolderCounts = 8192;
@@ -368,6 +386,28 @@ private:
                                     return a.table == b.table && a.offset == b.offset;
                                   }),
                       event_slots.end());
+  }
+
+  void build_word_start_lookup() {
+    for (std::uint8_t const k : active) {
+      anchor_table const& t = tables[k];
+      if (t.length < 8 && t.entries.size() <= kDirectPerTable &&
+          direct_anchors.size() + t.entries.size() <= kDirectAnchors) {
+        for (anchor_entry const& a : t.entries) {
+          direct_anchors.push_back(a);
+          // Every key a window holding `a` can have: any second byte when `a` has one byte.
+          bool const one_byte = ((a.mask >> 8) & 0xFFu) == 0;
+          for (std::uint32_t second = 0; second < (one_byte ? 32u : 1u); ++second) {
+            std::uint64_t const window =
+                one_byte ? (a.bytes & 0xFFu) | (std::uint64_t{second} << 8) : a.bytes;
+            std::uint32_t const key = direct_screen_key(window);
+            direct_screen[key >> 6] |= std::uint64_t{1} << (key & 63);
+          }
+        }
+      } else {
+        hashed_tables.push_back(k);
+      }
+    }
   }
 
   void build_anchor_characters() {
