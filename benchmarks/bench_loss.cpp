@@ -291,6 +291,9 @@ void BM_FusedLinear(benchmark::State& state) {
   }
   state.counters["vs_gemm"] = gemm_s / fused_s;
   state.counters["extra_MiB"] = double(report.peak_extra_bytes) / (1024.0 * 1024.0);
+  // The path of the sweep (products and rows): "(ipo::dispatch)" when the library's runs; the
+  // bare products above always use this binary's flags.
+  state.SetLabel(L::row_kernel_path());
   state.counters["chunks"] = double(report.chunks);
   state.counters["GFLOPs"] = 6.0 * double(n) * double(H) * double(V) / fused_s / 1e9;
 }

@@ -59,13 +59,14 @@ set(ipo_dispatch_flags_avx512vbmi2 -march=x86-64-v4 -mavx512vbmi -mavx512vbmi2)
 
 set(ipo_dispatch_flags_avx512bf16 -march=x86-64-v4 -mavx512bf16)
 
-# The loss row kernels (src/dispatch/loss_rows.cpp) go into the AVX2 and AVX-512BW objects,
+# The loss row kernels (src/dispatch/loss_rows.cpp) and the fused linear sweep with its Eigen
+# products (linear_sweep.cpp) go into the AVX2 and AVX-512BW objects,
 # and into one of their own with AVX512_BF16 (Cooper Lake, Sapphire Rapids, Zen 4: one
 # instruction rounds 16 floats to bf16); VBMI2 adds nothing to them, BF16 nothing to the scan.
-set(ipo_dispatch_sources_avx2 matcher_scan.cpp loss_rows.cpp)
-set(ipo_dispatch_sources_avx512bw matcher_scan.cpp loss_rows.cpp)
+set(ipo_dispatch_sources_avx2 matcher_scan.cpp loss_rows.cpp linear_sweep.cpp)
+set(ipo_dispatch_sources_avx512bw matcher_scan.cpp loss_rows.cpp linear_sweep.cpp)
 set(ipo_dispatch_sources_avx512vbmi2 matcher_scan.cpp)
-set(ipo_dispatch_sources_avx512bf16 loss_rows.cpp)
+set(ipo_dispatch_sources_avx512bf16 loss_rows.cpp linear_sweep.cpp)
 
 set(ipo_dispatch_objects "")
 foreach(path IN ITEMS avx2 avx512bw avx512vbmi2 avx512bf16)

@@ -1,7 +1,7 @@
-// src/dispatch/compiled_paths.cpp: the tables of ipo::dispatch's paths (the matcher scans and
-// the loss row kernels), compiled with the consumer's baseline flags. The paths themselves are
-// src/dispatch/matcher_scan.cpp and src/dispatch/loss_rows.cpp, compiled once per instruction
-// set.
+// src/dispatch/compiled_paths.cpp: the tables of ipo::dispatch's paths (the matcher scans,
+// the loss row kernels and the fused linear sweep), compiled with the consumer's baseline
+// flags. The paths themselves are src/dispatch/matcher_scan.cpp, loss_rows.cpp and
+// linear_sweep.cpp, compiled once per instruction set.
 #include <cstddef>
 #include <span>
 #include <string>
@@ -34,6 +34,9 @@ IPO_DISPATCH_DECLARE(avx2)
     IPO_DISPATCH_DECLARE_ROWS_OF(float, fp32)                                                      \
     IPO_DISPATCH_DECLARE_ROWS_OF(bf16, bf16)                                                       \
     IPO_DISPATCH_DECLARE_ROWS_OF(fp16, fp16)                                                       \
+    void linear_sweep_run(linear_sweep& sweep, bool score, bool differentiate,                     \
+                          chunk_evaluator const& evaluate);                                        \
+    std::size_t sweep_layout() noexcept;                                                           \
   }
 
 IPO_DISPATCH_DECLARE_ROWS(avx512bf16)
@@ -81,7 +84,8 @@ std::span<compiled_row_kernels const> compiled_row_kernel_sets() noexcept {
 #define IPO_DISPATCH_ROWS_ENTRY(path)                                                              \
   compiled_##path::stats_fp32, compiled_##path::stats_bf16, compiled_##path::stats_fp16,           \
       compiled_##path::gradient_fp32, compiled_##path::gradient_bf16,                              \
-      compiled_##path::gradient_fp16
+      compiled_##path::gradient_fp16, compiled_##path::linear_sweep_run,                           \
+      compiled_##path::sweep_layout()
   static compiled_row_kernels const sets[] = {
       {"avx512bw", "avx512bw+bf16", ipo::detail::has_avx512bf16,
        IPO_DISPATCH_ROWS_ENTRY(avx512bf16)},

@@ -1,8 +1,10 @@
 // ipo::dispatch's loss row kernels (AVX2 and AVX-512, compiled in their own objects), used by
 // a consumer built with no -march flag: every set this CPU runs against fp64 written plainly,
-// the path the loss takes against the CPU's features (the compiler's cpuid builtin), and a
-// whole preference_loss on that path against an fp64 computation of TRL's sigmoid loss.
+// the path the loss takes against the CPU's features (the compiler's cpuid builtin), a whole
+// preference_loss on that path against an fp64 computation of TRL's sigmoid loss, and
+// fused_linear_preference_loss through the library's chunk sweep against the same in fp64.
 #include "ipo/loss/detail/compiled_rows.hpp"
+#include "ipo/loss/fused_linear.hpp"
 #include "ipo/loss/preference_loss.hpp"
 
 #include "../packaging/dispatch_check.hpp"
@@ -200,4 +202,130 @@ TEST_CASE("preference_loss on the chosen row path equals TRL's sigmoid loss in f
     CHECK(got.policy_logps[s] == doctest::Approx(logp[s]).epsilon(1e-6));
   }
   CHECK(got.loss == doctest::Approx(loss).epsilon(1e-6));
+}
+
+TEST_CASE("every ipo::dispatch sweep was built with this consumer's linear_sweep layout") {
+  // Else run_linear_sweep() would quietly keep this translation unit's (SSE2) GEMMs.
+  for (L::detail::compiled_row_kernels const& set : L::detail::compiled_row_kernel_sets()) {
+    CAPTURE(set.path);
+    bool const has_sweep = set.sweep != nullptr;
+    REQUIRE(has_sweep);
+    CHECK(set.sweep_layout == L::detail::linear_sweep_layout());
+  }
+}
+
+TEST_CASE("the loss takes the widest row path: fused_linear_preference_loss equals fp64") {
+  // 2 pairs x 2 sequences of 5 positions, H = 24, V = 700, the first position of each sequence
+  // is prompt; chunks of at most 6 scored rows (each pair has 8, so one pair per chunk), with
+  // and without a bias. Against fp64 written plainly: logits = h W^T + b, the per-sequence
+  // log-probabilities, TRL's sigmoid loss and its gradients with respect to h, W and b.
+  constexpr std::size_t pairs = 2, sequences = 2 * pairs, T = 5, H = 24, V = 700;
+  constexpr std::size_t rows = sequences * T;
+  constexpr double beta = 0.1;
+  std::mt19937 rng(11);
+  std::normal_distribution<float> normal(0.0f, 0.5f);
+  std::vector<float> hidden(rows * H), weight(V * H), bias(V);
+  for (float& x : hidden) {
+    x = normal(rng);
+  }
+  for (float& x : weight) {
+    x = normal(rng);
+  }
+  for (float& x : bias) {
+    x = normal(rng);
+  }
+  std::vector<std::int64_t> labels(rows);
+  for (std::size_t r = 0; r < rows; ++r) {
+    labels[r] = r % T == 0 ? -100 : static_cast<std::int64_t>(rng() % V);
+  }
+  std::vector<float> const reference = {-30.0f, -31.5f, -29.0f, -32.0f};
+  for (bool const with_bias : {false, true}) {
+    CAPTURE(with_bias);
+    std::span<float const> const b =
+        with_bias ? std::span<float const>(bias) : std::span<float const>();
+    // fp64: d(loss)/d(logits) per row, then the products.
+    std::vector<double> logp(sequences, 0.0), probs(rows * V, 0.0);
+    for (std::size_t r = 0; r < rows; ++r) {
+      if (labels[r] < 0) {
+        continue;
+      }
+      double max = -1e300;
+      for (std::size_t v = 0; v < V; ++v) {
+        double z = with_bias ? double(bias[v]) : 0.0;
+        for (std::size_t k = 0; k < H; ++k) {
+          z += double(hidden[r * H + k]) * double(weight[v * H + k]);
+        }
+        probs[r * V + v] = z;
+        max = std::max(max, z);
+      }
+      double sum = 0.0;
+      for (std::size_t v = 0; v < V; ++v) {
+        sum += std::exp(probs[r * V + v] - max);
+      }
+      logp[r / T] += probs[r * V + std::size_t(labels[r])] - max - std::log(sum);
+      for (std::size_t v = 0; v < V; ++v) {
+        probs[r * V + v] = std::exp(probs[r * V + v] - max) / sum;
+      }
+    }
+    double loss = 0.0;
+    std::vector<double> d_logp(sequences, 0.0);
+    for (std::size_t i = 0; i < pairs; ++i) {
+      double const margin =
+          beta * ((logp[i] - reference[i]) - (logp[pairs + i] - reference[pairs + i]));
+      loss += std::log1p(std::exp(-margin)) / pairs;
+      double const d_margin = -1.0 / (1.0 + std::exp(margin)) / pairs;
+      d_logp[i] = beta * d_margin;
+      d_logp[pairs + i] = -beta * d_margin;
+    }
+    std::vector<double> want_dh(rows * H, 0.0), want_dw(V * H, 0.0), want_db(V, 0.0);
+    for (std::size_t r = 0; r < rows; ++r) {
+      if (labels[r] < 0) {
+        continue;
+      }
+      for (std::size_t v = 0; v < V; ++v) {
+        double const d =
+            d_logp[r / T] * ((v == std::size_t(labels[r]) ? 1.0 : 0.0) - probs[r * V + v]);
+        want_db[v] += d;
+        for (std::size_t k = 0; k < H; ++k) {
+          want_dh[r * H + k] += d * double(weight[v * H + k]);
+          want_dw[v * H + k] += d * double(hidden[r * H + k]);
+        }
+      }
+    }
+
+    L::preference_loss_options o;
+    o.sequence_length = T;
+    o.shift_labels = false;
+    L::fused_linear_options chunking;
+    chunking.chunk_rows = 6;
+    std::vector<float> dh(rows * H), dw(V * H), db(with_bias ? V : 0);
+    L::fused_linear_gradients gradients{ipo::matrix_view<float>(dh.data(), rows, H),
+                                        ipo::matrix_view<float>(dw.data(), V, H), db};
+    L::preference_loss_result got;
+    L::linear_reference ref;
+    ref.logps = reference;
+    L::fused_linear_report const report =
+        L::fused_linear_preference_loss(ipo::matrix_view<float const>(hidden.data(), rows, H),
+                                        ipo::matrix_view<float const>(weight.data(), V, H), b,
+                                        std::span<std::int64_t const>(labels), ref,
+                                        L::sigmoid_loss{beta}, o, chunking, got, gradients);
+    CHECK(report.chunks == pairs);
+    CHECK(got.loss == doctest::Approx(loss).epsilon(1e-5));
+    for (std::size_t s = 0; s < sequences; ++s) {
+      CHECK(got.policy_logps[s] == doctest::Approx(logp[s]).epsilon(1e-5));
+    }
+    auto worst = [](std::vector<float> const& x, std::vector<double> const& want) {
+      double largest = 0.0, error = 0.0;
+      for (std::size_t k = 0; k < want.size(); ++k) {
+        largest = std::max(largest, std::fabs(want[k]));
+        error = std::max(error, std::fabs(double(x[k]) - want[k]));
+      }
+      return error / largest;
+    };
+    CHECK(worst(dh, want_dh) < 1e-5);
+    CHECK(worst(dw, want_dw) < 1e-5);
+    if (with_bias) {
+      CHECK(worst(db, want_db) < 1e-5);
+    }
+  }
 }

@@ -267,6 +267,26 @@ inline void linear_sweep::run(bool score, bool differentiate, chunk_evaluator ev
   });
 }
 
+/// The layout a compiled sweep must have been built against to be called with this
+/// translation unit's linear_sweep (the sizes of what it reads and writes).
+constexpr std::size_t linear_sweep_layout() noexcept {
+  return sizeof(linear_sweep) | (sizeof(preference_loss_result) << 16) |
+         (sizeof(preference_loss_options) << 32) | (sizeof(linear_reference) << 48);
+}
+
+/// sweep.run(...), in ipo::dispatch's copy when its row kernels are the ones chosen (the GEMMs
+/// then run as wide as the CPU allows, not as wide as this translation unit's flags).
+inline void run_linear_sweep(linear_sweep& sweep, bool score, bool differentiate,
+                             chunk_evaluator evaluate) {
+  if (compiled_row_kernels const* library = chosen_library_rows();
+      library != nullptr && library->sweep != nullptr &&
+      library->sweep_layout == linear_sweep_layout()) {
+    library->sweep(sweep, score, differentiate, evaluate);
+    return;
+  }
+  sweep.run(score, differentiate, evaluate);
+}
+
 /// The checks of fused_linear_preference_loss() that do not depend on the objective or the
 /// labels: the shapes of the inputs and outputs.
 inline void check_linear_inputs(matrix_view<float const> hidden, matrix_view<float const> weight,
@@ -370,13 +390,13 @@ fused_linear_report fused_linear_preference_loss(
   // (6 N H V flops); one that needs all pairs gets a first sweep for the log-probabilities and
   // a second that recomputes the logits for the gradient (8 N H V flops).
   if (detail::needs_all_pairs(objective)) {
-    sweep.run(true, false, {});
+    detail::run_linear_sweep(sweep, true, false, {});
     evaluate(0, pairs);
     if (detail::any_gradient(gradients)) {
-      sweep.run(false, true, {});
+      detail::run_linear_sweep(sweep, false, true, {});
     }
   } else {
-    sweep.run(true, true, detail::chunk_evaluator(evaluate));
+    detail::run_linear_sweep(sweep, true, true, detail::chunk_evaluator(evaluate));
   }
   detail::summarize_pairs(options, out);
   return sweep.report;

@@ -6,7 +6,9 @@
 // fp32, bf16 and fp16 once for AVX2 and once for AVX-512, each in an object whose other symbols
 // are all made local. A consumer that links it (IPO_HAS_DISPATCH) runs them through the tag
 // library_rows when they are wider than its own best path; dispatch_rows() makes that choice
-// on every call (a few comparisons; a call's rows are thousands of elements each).
+// on every call (a few comparisons; a call's rows are thousands of elements each). Each set
+// also holds fused_linear_preference_loss()'s chunk sweep, so that its Eigen products run as
+// wide as the rows (detail::run_linear_sweep in fused_linear.hpp).
 #pragma once
 
 #include <cstddef>
@@ -31,6 +33,14 @@ template <class T>
 using row_gradient_fn = void (*)(T const* x, T* out, std::size_t n, std::size_t target, float max,
                                  float log_sum, float scale) noexcept;
 
+struct linear_sweep;   // ipo/loss/fused_linear.hpp
+class chunk_evaluator; // ipo/loss/fused_linear.hpp
+
+/// fused_linear_preference_loss()'s chunk sweep (linear_sweep::run: its Eigen products and row
+/// kernels) compiled for one instruction set.
+using linear_sweep_fn = void (*)(linear_sweep& sweep, bool score, bool differentiate,
+                                 chunk_evaluator const& evaluate);
+
 /// One set of row kernels of ipo::dispatch, compiled for one instruction set.
 struct compiled_row_kernels {
   /// The xsimd architecture they run (as simd::arch_name() gives it): "avx512bw", "fma3+avx2".
@@ -45,6 +55,10 @@ struct compiled_row_kernels {
   row_gradient_fn<float> gradient_fp32;
   row_gradient_fn<bf16> gradient_bf16;
   row_gradient_fn<fp16> gradient_fp16;
+  /// The fused linear chunk sweep, and linear_sweep_layout() where it was compiled: a consumer
+  /// whose layout differs (other standard-library flags) runs its own sweep instead.
+  linear_sweep_fn sweep;
+  std::size_t sweep_layout;
 
   /// The statistics kernel for storage type T.
   template <class T>
