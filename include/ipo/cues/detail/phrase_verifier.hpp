@@ -70,34 +70,41 @@ public:
   IPO_INLINE void verify_at_anchor(Arch, std::uint32_t id, unsigned char const* data, std::size_t n,
                                    std::size_t j, match_sink& out) const {
     if constexpr (!std::is_same_v<Arch, simd::scalar>) {
-      using bytes = xsimd::batch<std::uint8_t, Arch>;
+      // Signed bytes: each range test is one add and one signed compare (block_classifier).
+      using bytes = xsimd::batch<std::int8_t, Arch>;
       constexpr std::size_t width = bytes::size;
       static_assert(width <= kVerifyPadding);
       verifier const& v = verifiers_[id];
       std::size_t const begin = j - v.anchor;
       if (v.length <= width && j >= v.anchor && begin + width < n) {
-        alignas(64) static constexpr std::array<std::uint8_t, 64> lane = [] {
-          std::array<std::uint8_t, 64> a{};
+        alignas(64) static constexpr std::array<std::int8_t, 64> lane = [] {
+          std::array<std::int8_t, 64> a{};
           for (std::size_t k = 0; k < a.size(); ++k) {
-            a[k] = static_cast<std::uint8_t>(k);
+            a[k] = static_cast<std::int8_t>(k);
           }
           return a;
         }();
+        auto const load = [](unsigned char const* p) {
+          return bytes::load_unaligned(reinterpret_cast<std::int8_t const*>(p));
+        };
+        // White space other than ' ' (\t \n \v \f \r): moved onto -128..-124.
+        auto const other_white_of = [](bytes x) {
+          return (x + bytes(std::int8_t(0x80 - '\t'))) < bytes(std::int8_t(5 - 128));
+        };
         unsigned char const* const phrase = verify_bytes_.data() + v.bytes;
-        bytes const text = bytes::load_unaligned(data + begin);
-        bytes const next = bytes::load_unaligned(data + begin + 1);
+        bytes const text = load(data + begin);
+        bytes const next = load(data + begin + 1);
         auto const inside =
-            bytes::load_aligned(lane.data()) < bytes(static_cast<std::uint8_t>(v.length));
-        auto const other_white = (text - bytes(std::uint8_t('\t'))) < bytes(std::uint8_t(5));
-        auto const space = text == bytes(std::uint8_t(' '));
-        auto const next_white = ((next - bytes(std::uint8_t('\t'))) < bytes(std::uint8_t(5))) ||
-                                next == bytes(std::uint8_t(' '));
+            bytes::load_aligned(lane.data()) < bytes(static_cast<std::int8_t>(v.length));
+        auto const other_white = other_white_of(text);
+        auto const space = text == bytes(std::int8_t(' '));
+        auto const next_white = other_white_of(next) || next == bytes(std::int8_t(' '));
         auto const irregular =
-            inside && (other_white || text >= bytes(std::uint8_t(0x80)) || (space && next_white));
+            inside && (other_white || text < bytes(std::int8_t(0)) || (space && next_white));
         if (!xsimd::any(irregular)) {
-          bytes const folded = text | bytes::load_unaligned(phrase + v.length + kVerifyPadding);
+          bytes const folded = text | load(phrase + v.length + kVerifyPadding);
           finish_match(id, data, n, begin, begin + v.length, out,
-                       !xsimd::any(inside && (folded != bytes::load_unaligned(phrase))));
+                       !xsimd::any(inside && (folded != load(phrase))));
           return;
         }
       }
