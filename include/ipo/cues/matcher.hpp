@@ -348,9 +348,8 @@ private:
       std::uint32_t const low = static_cast<std::uint32_t>(raw) | detail::kFold;
       std::uint32_t const high = static_cast<std::uint32_t>(raw >> 32) | detail::kFold;
       if (single_bits != nullptr) {
-        std::uint32_t const h =
-            (low * detail::kAnchorMultiplier1 + high * detail::kAnchorMultiplier2) >> 16;
-        bool const maybe_long = ((single_bits[h >> 5] >> (h & 31)) & 1u) != 0;
+        std::uint32_t const h = detail::hash8(low, high);
+        bool const maybe_long = detail::bit_at(single_bits, h);
         if (!(maybe_direct | maybe_long)) [[likely]] {
           return;
         }

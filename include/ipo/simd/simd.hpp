@@ -269,6 +269,18 @@ IPO_INLINE xsimd::batch<To, A> bitcast(xsimd::batch<From, A> const& x) noexcept 
 #endif
 }
 
+/// A test of unsigned byte range [lo, lo + count) (count <= 128) on signed bytes: adding
+/// signed_range_shift(lo) (wrapping) moves the range onto [-128, -128 + count), so that
+/// `x + shift < signed_range_bound(count)` is one add and one signed compare on every
+/// instruction set (unsigned byte compares take two on SSE/AVX2, and xsimd 8 splits AVX2's
+/// into two SSE halves).
+constexpr std::int8_t signed_range_shift(unsigned char lo) noexcept {
+  return static_cast<std::int8_t>(static_cast<std::uint8_t>(0x80u - lo));
+}
+constexpr std::int8_t signed_range_bound(unsigned count) noexcept {
+  return static_cast<std::int8_t>(static_cast<int>(count) - 128);
+}
+
 /// The same batch, hidden from the optimiser: a loop then keeps a constant made before it in a
 /// register (or reads it from one stack slot) instead of rebuilding the broadcast on every
 /// iteration, as GCC does for byte constants. A no-op where the asm statement is unavailable.

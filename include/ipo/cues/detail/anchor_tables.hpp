@@ -70,13 +70,20 @@ struct anchor_table {
   }
 };
 
+/// The hash of a window in the 8-character table (its two 4-byte words OR-ed with kFold).
+inline std::uint32_t hash8(std::uint32_t low, std::uint32_t high) noexcept {
+  return (low * kAnchorMultiplier1 + high * kAnchorMultiplier2) >> 16;
+}
 /// The table hash of a window whose two 4-byte words were OR-ed with kFold.
 inline std::uint32_t hash(anchor_table const& t, std::uint32_t low, std::uint32_t high) noexcept {
-  std::uint32_t const product = (low & t.low_mask) * kAnchorMultiplier1;
-  return (t.length == 8 ? product + high * kAnchorMultiplier2 : product) >> 16;
+  return t.length == 8 ? hash8(low, high) : ((low & t.low_mask) * kAnchorMultiplier1) >> 16;
+}
+/// Bit h of a table's bits.
+inline bool bit_at(std::uint32_t const* bits, std::uint32_t h) noexcept {
+  return (bits[h >> 5] >> (h & 31) & 1u) != 0;
 }
 inline bool has_bit(anchor_table const& t, std::uint32_t h) noexcept {
-  return (t.bits[h >> 5] >> (h & 31) & 1u) != 0;
+  return bit_at(t.bits.data(), h);
 }
 
 /// An (anchor length, character offset) pair at which some anchor holds a space, quote,

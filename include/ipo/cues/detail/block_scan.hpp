@@ -54,15 +54,17 @@ public:
   }
 
 private:
-  // Signed bytes: a range [lo, lo + count) is moved by a wrapping add of 0x80 - lo onto
-  // [-128, -128 + count) and tested with one signed compare. (Unsigned byte compares are two
-  // instructions on SSE and AVX2, and xsimd 8 splits AVX2's into two SSE halves.)
+  // Signed bytes: each range is one add and one signed compare (simd::signed_range_shift).
   using bytes = xsimd::batch<std::int8_t, Arch>;
   static bytes splat(int v) noexcept {
     return simd::opaque(bytes(static_cast<std::int8_t>(static_cast<std::uint8_t>(v))));
   }
-  static bytes shift_for(unsigned char lo) noexcept { return splat(0x80 - lo); }
-  static bytes end_for(int count) noexcept { return splat(count - 128); }
+  static bytes shift_for(unsigned char lo) noexcept {
+    return simd::opaque(bytes(simd::signed_range_shift(lo)));
+  }
+  static bytes end_for(unsigned count) noexcept {
+    return simd::opaque(bytes(simd::signed_range_bound(count)));
+  }
   bytes case_bit_ = splat(0x20);
   bytes to_letters_ = shift_for('a'), letters_end_ = end_for(26);
   bytes to_digits_ = shift_for('0'), digits_end_ = end_for(10);

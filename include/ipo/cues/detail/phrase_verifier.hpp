@@ -70,7 +70,8 @@ public:
   IPO_INLINE void verify_at_anchor(Arch, std::uint32_t id, unsigned char const* data, std::size_t n,
                                    std::size_t j, match_sink& out) const {
     if constexpr (!std::is_same_v<Arch, simd::scalar>) {
-      // Signed bytes: each range test is one add and one signed compare (block_classifier).
+      // Signed bytes: each range test is one add and one signed compare
+      // (simd::signed_range_shift).
       using bytes = xsimd::batch<std::int8_t, Arch>;
       constexpr std::size_t width = bytes::size;
       static_assert(width <= kVerifyPadding);
@@ -87,9 +88,8 @@ public:
         auto const load = [](unsigned char const* p) {
           return bytes::load_unaligned(reinterpret_cast<std::int8_t const*>(p));
         };
-        // White space other than ' ' (\t \n \v \f \r): moved onto -128..-124.
-        auto const other_white_of = [](bytes x) {
-          return (x + bytes(std::int8_t(0x80 - '\t'))) < bytes(std::int8_t(5 - 128));
+        auto const other_white_of = [](bytes x) { // \t \n \v \f \r
+          return (x + bytes(simd::signed_range_shift('\t'))) < bytes(simd::signed_range_bound(5));
         };
         unsigned char const* const phrase = verify_bytes_.data() + v.bytes;
         bytes const text = load(data + begin);
