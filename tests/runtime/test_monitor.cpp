@@ -473,6 +473,42 @@ TEST_CASE("stream_monitor: a cue phrase that runs into the next step counts wher
   REQUIRE(got2.first == std::optional<std::size_t>(1));
 }
 
+TEST_CASE("stream_monitor: a copy or a move taken mid-stream carries on as the original") {
+  ipo::lexicon const lex = ipo::default_lexicon();
+  ipo::lexical_detector const detector(lex);
+  std::string_view const text = kTraces[0];
+  path_result const want = batch(text, ipo::sentence_segmenter{}, detector, lex, false);
+  REQUIRE(want.first.has_value());
+  std::size_t const half = text.size() / 2;
+  std::vector<ipo::monitor_event> events;
+  ipo::stream_monitor<> original(detector);
+  for (std::size_t at = 0; at < half; at += 4) {
+    original.feed(text.substr(at, std::min<std::size_t>(4, half - at)), events);
+  }
+  ipo::stream_monitor<> copied(original);
+  ipo::stream_monitor<> assigned(detector);
+  assigned.feed("Something else entirely, streamed before the assignment. ", events);
+  assigned = original;
+  ipo::stream_monitor<> source(original);
+  ipo::stream_monitor<> moved(std::move(source));
+  // The original streams other text into the same buffers: a copy that shared them would see it.
+  original.reset();
+  original.feed(std::string(text.size(), 'x'), events);
+  for (ipo::stream_monitor<>* m : {&copied, &assigned, &moved}) {
+    for (std::size_t at = half; at < text.size(); at += 4) {
+      m->feed(text.substr(at, 4), events);
+    }
+    m->finish(events);
+    REQUIRE(m->reasoning() == want.reasoning);
+    REQUIRE(m->steps().size() == want.steps.size());
+    for (std::size_t k = 0; k < want.steps.size(); ++k) {
+      REQUIRE(m->steps()[k] == want.steps[k]);
+      REQUIRE(same_score(m->scores()[k], want.scores[k]));
+    }
+    REQUIRE(m->first_compliance() == want.first);
+  }
+}
+
 TEST_CASE("stream_monitor: no allocation per piece after warm-up") {
   ipo::stream_monitor<> monitor;
   std::vector<ipo::monitor_event> events;

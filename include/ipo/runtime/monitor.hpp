@@ -26,11 +26,12 @@
 // for the default lexicon) fits after it, or at once when the reasoning ends.
 //
 // Cost (memory traffic): each piece is appended to the reasoning (amortised O(bytes)), and its
-// bytes are checked for the closing tag's first byte and the segmenter's boundary bytes; the
-// segmenter reads the unfinished tail only when a step can have completed, and the matcher
-// reads each completed step once, plus the lexicon's longest phrase after the last step of
-// each batch (on the bundled traces fed 4 bytes at a time the segmenter read 1.2 bytes per
-// byte of reasoning). After warm-up, feeding allocates nothing.
+// bytes are checked for the closing tag's first byte and the segmenter's boundary bytes (inline
+// in the caller's loop for a token-sized piece); the segmenter reads the unfinished tail only
+// when a step can have completed, and the matcher reads each completed step once, plus the
+// lexicon's longest phrase after the last step of each batch (on the bundled traces fed 4 bytes
+// at a time the segmenter read 1.2 bytes per byte of reasoning). After warm-up, feeding
+// allocates nothing.
 #pragma once
 
 #include <algorithm>
@@ -98,19 +99,48 @@ inline constexpr bool is_continuation_byte(unsigned char c) noexcept {
 /// append is a call into the C++ library and then to memcpy, which costs more than a token).
 class text_buffer {
 public:
+  text_buffer() = default;
+  text_buffer(text_buffer const& other) : storage_(other.storage_), size_(other.size_) {
+    refresh();
+  }
+  text_buffer(text_buffer&& other) noexcept
+      : storage_(std::move(other.storage_)), size_(std::exchange(other.size_, 0)) {
+    refresh();
+    other.refresh();
+  }
+  text_buffer& operator=(text_buffer const& other) {
+    if (this != &other) {
+      storage_ = other.storage_;
+      size_ = other.size_;
+      refresh();
+    }
+    return *this;
+  }
+  text_buffer& operator=(text_buffer&& other) noexcept {
+    if (this != &other) {
+      storage_ = std::move(other.storage_);
+      size_ = std::exchange(other.size_, 0);
+      refresh();
+      other.storage_.clear();
+      other.refresh();
+    }
+    return *this;
+  }
+  ~text_buffer() = default;
+
   std::size_t size() const noexcept { return size_; }
   bool empty() const noexcept { return size_ == 0; }
-  char back() const noexcept { return storage_[size_ - 1]; }
+  char back() const noexcept { return data_[size_ - 1]; }
   void pop_back() noexcept { --size_; }
   void clear() noexcept { size_ = 0; }
-  std::string_view view() const noexcept { return {storage_.data(), size_}; }
+  std::string_view view() const noexcept { return {data_, size_}; }
 
   IPO_INLINE void append(std::string_view text) {
     std::size_t const n = text.size();
-    if (n > storage_.size() - size_) [[unlikely]] {
+    if (n > capacity_ - size_) [[unlikely]] {
       grow(n);
     }
-    char* dst = storage_.data() + size_;
+    char* dst = data_ + size_;
     char const* src = text.data();
     size_ += n;
     // Up to 16 bytes as two overlapping fixed-size copies (each one move), else memcpy.
@@ -133,6 +163,12 @@ private:
   /// Room for `n` more bytes (kept out of append(), so that append() is inlined).
   void grow(std::size_t n) {
     storage_.resize(std::max({2 * storage_.size(), size_ + n, std::size_t{256}}));
+    refresh();
+  }
+
+  void refresh() noexcept {
+    data_ = storage_.data();
+    capacity_ = storage_.size();
   }
 
   template <std::size_t N>
@@ -143,6 +179,8 @@ private:
   }
 
   std::vector<char> storage_; // its size is the capacity
+  char* data_ = nullptr;      // storage_'s, kept here so that append() loads no vector fields
+  std::size_t capacity_ = 0;
   std::size_t size_ = 0;
 };
 
@@ -272,6 +310,7 @@ public:
     first_compliance_.reset();
     detection_over_ = false;
     closed_ = false;
+    token_path_ = false;
   }
 
   /// Starts again inside the reasoning, from `reasoning` (what a rollback kept plus what it
@@ -289,57 +328,31 @@ public:
     append_reasoning(kept, reasoning_offset);
     stream_bytes_ = reasoning_offset + kept.size();
     update(events);
+    token_path_ = !reasoning_.empty();
   }
 
   /// Feeds the next piece of decoded text; appends what it completed to `events`.
-  void feed(std::string_view piece, std::vector<monitor_event>& events) {
-    std::size_t const base = stream_bytes_ - held_.size(); // stream offset of scratch_[0]
-    stream_bytes_ += piece.size();
-    if (phase_ == phase::after) {
-      return;
-    }
-    std::string_view text = piece;
-    if (!held_.empty()) {
-      scratch_.assign(held_);
-      scratch_.append(piece);
-      held_.clear();
-      text = scratch_;
-    }
-    if (phase_ == phase::start) { // an opening tag may come first: skip it
-      std::size_t skip = 0;
-      while (skip < text.size() && is_ascii_space(text[skip])) {
-        ++skip;
-      }
-      std::string_view const rest = text.substr(skip);
-      std::string_view const tag = options_.open_tag;
-      if (!tag.empty() && rest.size() < tag.size() && tag.substr(0, rest.size()) == rest) {
-        held_.assign(text); // white space and maybe the start of the tag: decide with more
+  IPO_INLINE void feed(std::string_view piece, std::vector<monitor_event>& events) {
+    // Most pieces are token-sized, inside a reasoning that has begun, with nothing held back:
+    // they are classified and appended here, inline in the caller's decoding loop.
+    if (piece.size() <= kTokenSized && token_path_) [[likely]] {
+      stream_bytes_ += piece.size();
+      if (consume_token(piece)) [[likely]] {
+        if (reasoning_.size() >= next_check_) {
+          update(events);
+        }
         return;
       }
-      phase_ = phase::reasoning;
-      if (!tag.empty() && rest.substr(0, tag.size()) == tag) {
-        consume_reasoning(rest.substr(tag.size()), base + skip + tag.size(), events);
-        return;
-      }
+      stream_bytes_ -= piece.size();
     }
-    if (phase_ == phase::before_open) {
-      std::size_t const open = text.find(options_.open_tag);
-      if (open == std::string_view::npos) {
-        hold_tag_prefix(text, options_.open_tag);
-        return;
-      }
-      phase_ = phase::reasoning;
-      std::size_t const body = open + options_.open_tag.size();
-      consume_reasoning(text.substr(body), base + body, events);
-      return;
-    }
-    consume_reasoning(text, base, events);
+    feed_piece(piece, events);
   }
 
   /// The end of the stream: a reasoning never closed ends here (as split_trace's truncated
   /// case). Appends the last steps and the reasoning_end event, unless the reasoning had
   /// already ended.
   void finish(std::vector<monitor_event>& events) {
+    token_path_ = false;
     if (phase_ == phase::start) {
       phase_ = phase::reasoning; // what was held is white space or a partial tag: reasoning
     }
@@ -383,6 +396,80 @@ private:
     after,
   };
   static constexpr std::size_t npos = std::numeric_limits<std::size_t>::max();
+  /// Pieces up to this size take the inline path of feed().
+  static constexpr std::size_t kTokenSized = 16;
+
+  /// A token-sized piece inside the reasoning (token_path_): its bytes are appended, its last
+  /// boundary byte noted. Returns false, with nothing appended, when a byte of it may begin
+  /// the closing tag: the piece then takes feed_piece().
+  IPO_INLINE bool consume_token(std::string_view piece) {
+    unsigned seen = 0;
+    std::size_t last_boundary = npos;
+    for (std::size_t k = 0; k < piece.size(); ++k) {
+      unsigned const c = byte_class_[static_cast<unsigned char>(piece[k])];
+      last_boundary = (c & kBoundaryByte) != 0 ? k : last_boundary;
+      seen |= c;
+    }
+    if ((seen & kTagStartByte) != 0) [[unlikely]] {
+      return false;
+    }
+    std::size_t const at = reasoning_.size();
+    reasoning_.append(piece);
+    if (last_boundary != npos) {
+      note_boundary(at + last_boundary);
+    }
+    return true;
+  }
+
+  /// feed() for any piece: the tags, what is held back, the preamble.
+  void feed_piece(std::string_view piece, std::vector<monitor_event>& events) {
+    feed_any(piece, events);
+    token_path_ = phase_ == phase::reasoning && held_.empty() && !reasoning_.empty();
+  }
+
+  void feed_any(std::string_view piece, std::vector<monitor_event>& events) {
+    std::size_t const base = stream_bytes_ - held_.size(); // stream offset of scratch_[0]
+    stream_bytes_ += piece.size();
+    if (phase_ == phase::after) {
+      return;
+    }
+    std::string_view text = piece;
+    if (!held_.empty()) {
+      scratch_.assign(held_);
+      scratch_.append(piece);
+      held_.clear();
+      text = scratch_;
+    }
+    if (phase_ == phase::start) { // an opening tag may come first: skip it
+      std::size_t skip = 0;
+      while (skip < text.size() && is_ascii_space(text[skip])) {
+        ++skip;
+      }
+      std::string_view const rest = text.substr(skip);
+      std::string_view const tag = options_.open_tag;
+      if (!tag.empty() && rest.size() < tag.size() && tag.substr(0, rest.size()) == rest) {
+        held_.assign(text); // white space and maybe the start of the tag: decide with more
+        return;
+      }
+      phase_ = phase::reasoning;
+      if (!tag.empty() && rest.substr(0, tag.size()) == tag) {
+        consume_reasoning(rest.substr(tag.size()), base + skip + tag.size(), events);
+        return;
+      }
+    }
+    if (phase_ == phase::before_open) {
+      std::size_t const open = text.find(options_.open_tag);
+      if (open == std::string_view::npos) {
+        hold_tag_prefix(text, options_.open_tag);
+        return;
+      }
+      phase_ = phase::reasoning;
+      std::size_t const body = open + options_.open_tag.size();
+      consume_reasoning(text.substr(body), base + body, events);
+      return;
+    }
+    consume_reasoning(text, base, events);
+  }
 
   /// Keeps the longest end of `text` that begins `tag` (it may complete in the next piece).
   void hold_tag_prefix(std::string_view text, std::string_view tag) {
@@ -397,29 +484,7 @@ private:
   /// Reasoning text that may hold the closing tag; `offset` is its stream offset.
   void consume_reasoning(std::string_view text, std::size_t offset,
                          std::vector<monitor_event>& events) {
-    if (text.size() <= 16 && !reasoning_.empty()) {
-      // A token-sized piece, read once: its last boundary byte, and whether a byte of it may
-      // begin the closing tag. Most pieces have no such byte: they are only appended.
-      unsigned seen = 0;
-      std::size_t last_boundary = npos;
-      for (std::size_t k = 0; k < text.size(); ++k) {
-        unsigned const c = byte_class_[static_cast<unsigned char>(text[k])];
-        last_boundary = (c & kBoundaryByte) != 0 ? k : last_boundary;
-        seen |= c;
-      }
-      if ((seen & kTagStartByte) == 0) {
-        std::size_t const at = reasoning_.size();
-        reasoning_.append(text);
-        if (last_boundary != npos) {
-          note_boundary(at + last_boundary);
-        }
-        if (reasoning_.size() >= next_check_) {
-          update(events);
-        }
-        return;
-      }
-    }
-    // A longer piece: most hold no byte that begins the tag, so nothing to find or hold.
+    // Most pieces hold no byte that begins the tag, so nothing to find or hold.
     bool const may_hold_tag =
         std::memchr(text.data(), options_.close_tag[0], text.size()) != nullptr;
     std::size_t const close = may_hold_tag ? text.find(options_.close_tag) : std::string_view::npos;
@@ -677,6 +742,7 @@ private:
   std::optional<std::size_t> first_compliance_;
   bool detection_over_ = false;
   bool closed_ = false;
+  bool token_path_ = false; ///< in the reasoning, which has begun, with nothing held back
   std::vector<byte_span> tail_steps_, local_steps_;
   std::vector<step_score> local_scores_;
 };
