@@ -190,20 +190,23 @@ void compare_fused_linear(std::size_t pairs, std::size_t seq_len, std::size_t wi
 }
 
 __global__ void fp16_conversions(std::uint16_t const* halves, float* widened, float const* floats,
-                                 std::uint16_t* rounded, std::size_t n) {
+                                 std::uint16_t* rounded, std::uint16_t* rounded_bf16,
+                                 std::size_t n) {
   std::size_t const i = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x;
   if (i < 65536) {
     widened[i] = ipo::fp16::from_bits(halves[i]).to_float();
   }
   if (i < n) {
     rounded[i] = ipo::fp16::from_float(floats[i]).bits;
+    rounded_bf16[i] = ipo::bf16::from_float(floats[i]).bits;
   }
 }
 
 // The device's fp16 conversions (cvt instructions, NaN by the software rule) bit for bit
 // against the host's software ones: every half widened, and floats rounded: every half's
 // value, each midpoint between neighbours (ties) and one float ulp either side, the edges of
-// overflow and of the subnormal range, NaNs with payloads, and random bit patterns.
+// overflow and of the subnormal range, NaNs with payloads, and random bit patterns. The same
+// floats rounded to bf16 (one cvt on sm_80 and later), and every bf16 tie and its neighbours.
 void compare_fp16_conversions() {
   std::vector<std::uint16_t> halves(65536);
   std::vector<float> floats;
@@ -226,23 +229,32 @@ void compare_fp16_conversions() {
   for (int k = 0; k < (1 << 20); ++k) {
     floats.push_back(std::bit_cast<float>(static_cast<std::uint32_t>(rng())));
   }
+  for (std::uint32_t b = 0; b < 65536; ++b) { // bf16 midpoints (ties) and a float ulp either side
+    std::uint32_t const tie = (b << 16) | 0x8000u;
+    floats.insert(floats.end(), {std::bit_cast<float>(tie), std::bit_cast<float>(tie - 1),
+                                 std::bit_cast<float>(tie + 1)});
+  }
   std::size_t const n = floats.size();
-  std::uint16_t *d_halves = nullptr, *d_rounded = nullptr;
+  std::uint16_t *d_halves = nullptr, *d_rounded = nullptr, *d_rounded_bf16 = nullptr;
   float *d_widened = nullptr, *d_floats = nullptr;
   L::cuda::check_cuda(cudaMalloc(&d_halves, 65536 * sizeof(std::uint16_t)), "cudaMalloc");
   L::cuda::check_cuda(cudaMalloc(&d_widened, 65536 * sizeof(float)), "cudaMalloc");
   L::cuda::check_cuda(cudaMalloc(&d_floats, n * sizeof(float)), "cudaMalloc");
   L::cuda::check_cuda(cudaMalloc(&d_rounded, n * sizeof(std::uint16_t)), "cudaMalloc");
+  L::cuda::check_cuda(cudaMalloc(&d_rounded_bf16, n * sizeof(std::uint16_t)), "cudaMalloc");
   cudaMemcpy(d_halves, halves.data(), 65536 * sizeof(std::uint16_t), cudaMemcpyHostToDevice);
   cudaMemcpy(d_floats, floats.data(), n * sizeof(float), cudaMemcpyHostToDevice);
   fp16_conversions<<<static_cast<unsigned>((n + 255) / 256), 256>>>(d_halves, d_widened, d_floats,
-                                                                    d_rounded, n);
+                                                                    d_rounded, d_rounded_bf16, n);
   L::cuda::check_cuda(cudaGetLastError(), "fp16_conversions");
   std::vector<float> widened(65536);
-  std::vector<std::uint16_t> rounded(n);
+  std::vector<std::uint16_t> rounded(n), rounded_bf16(n);
   cudaMemcpy(widened.data(), d_widened, 65536 * sizeof(float), cudaMemcpyDeviceToHost);
   cudaMemcpy(rounded.data(), d_rounded, n * sizeof(std::uint16_t), cudaMemcpyDeviceToHost);
-  for (void* p : {(void*)d_halves, (void*)d_widened, (void*)d_floats, (void*)d_rounded}) {
+  cudaMemcpy(rounded_bf16.data(), d_rounded_bf16, n * sizeof(std::uint16_t),
+             cudaMemcpyDeviceToHost);
+  for (void* p : {(void*)d_halves, (void*)d_widened, (void*)d_floats, (void*)d_rounded,
+                  (void*)d_rounded_bf16}) {
     cudaFree(p);
   }
   int wrong_widened = 0, wrong_rounded = 0;
@@ -259,8 +271,16 @@ void compare_fp16_conversions() {
       expect(false, "fp16 rounded on the device (bits)", rounded[k], want);
     }
   }
-  std::printf("fp16 conversions: %d of 65536 widened and %d of %zu rounded differ from the host\n",
-              wrong_widened, wrong_rounded, n);
+  int wrong_bf16 = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    std::uint16_t const want = ipo::bf16::from_float(floats[k]).bits;
+    if (rounded_bf16[k] != want && wrong_bf16++ == 0) {
+      expect(false, "bf16 rounded on the device (bits)", rounded_bf16[k], want);
+    }
+  }
+  std::printf("fp16 conversions: %d of 65536 widened and %d of %zu rounded differ from the host; "
+              "bf16: %d of %zu rounded differ\n",
+              wrong_widened, wrong_rounded, n, wrong_bf16, n);
 }
 
 } // namespace

@@ -26,6 +26,15 @@ struct bf16 {
   /// Rounds a float to the nearest bfloat16 (ties to even).
   IPO_HOST_DEVICE static constexpr bf16 from_float(float value) noexcept {
     std::uint32_t const f = std::bit_cast<std::uint32_t>(value);
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+    // sm_80 and later round with one cvt instruction, the same way; NaN keeps the software
+    // path, whose payload rule the hardware does not follow.
+    if (!std::is_constant_evaluated() && (f & 0x7fffffffu) <= 0x7f800000u) {
+      std::uint16_t raw;
+      asm("cvt.rn.bf16.f32 %0, %1;" : "=h"(raw) : "f"(value));
+      return from_bits(raw);
+    }
+#endif
     if ((f & 0x7fffffffu) > 0x7f800000u) { // NaN: keep the sign, force quiet
       return from_bits(static_cast<std::uint16_t>((f >> 16) | 0x0040u));
     }
@@ -36,7 +45,9 @@ struct bf16 {
   IPO_HOST_DEVICE constexpr float to_float() const noexcept {
     return std::bit_cast<float>(static_cast<std::uint32_t>(bits) << 16);
   }
-  IPO_HOST_DEVICE explicit constexpr operator float() const noexcept { return to_float(); }
+  IPO_HOST_DEVICE explicit constexpr operator float() const noexcept {
+    return to_float();
+  }
 };
 
 /// IEEE 754 binary16: 1 sign bit, 5 exponent bits, 10 mantissa bits, with subnormals.
@@ -135,6 +146,21 @@ IPO_HOST_DEVICE constexpr float to_float(bf16 value) noexcept {
 }
 IPO_HOST_DEVICE constexpr float to_float(fp16 value) noexcept {
   return value.to_float();
+}
+
+/// The float value of a stored element for arithmetic: to_float(), except that a NaN may come
+/// back as another NaN. On the device an fp16 widens with one cvt, without the test that keeps
+/// a NaN's payload; for kernels whose NaN results do not depend on payloads.
+template <class T>
+IPO_HOST_DEVICE float to_float_for_arithmetic(T value) noexcept {
+#if defined(__CUDA_ARCH__)
+  if constexpr (std::is_same_v<T, fp16>) {
+    float widened;
+    asm("cvt.f32.f16 %0, %1;" : "=f"(widened) : "h"(value.bits));
+    return widened;
+  }
+#endif
+  return to_float(value);
 }
 
 /// Rounds a float into storage type T (float, bf16 or fp16).

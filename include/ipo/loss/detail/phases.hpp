@@ -25,24 +25,48 @@ struct merge_stats_op {
   }
 };
 
-/// Adds one element to a thread's running summary (the online log-sum-exp update).
-IPO_HOST_DEVICE inline void absorb_value(row_stats& s, float value) noexcept {
+/// Whether a row kernel over T (and writing Out) takes the device's fast exp: when either is
+/// a 16-bit type, whose rounding (2^-9 or 2^-12) dwarfs the fast exp's error.
+template <class T, class Out = T>
+inline constexpr bool fast_exp_for = sizeof(T) == 2 || sizeof(Out) == 2;
+
+/// exp(x) for x <= 0 (x - row max) in the row kernels. With Fast, on the device: one multiply
+/// by log2(e) and the hardware's ex2.approx.ftz, the arithmetic of CUDA's __expf (at most
+/// 2 + |1.173 x| ulp from exp; 2 ulp for the terms that dominate a row's sum) with results
+/// below 2^-126 flushed to zero (no subnormal handling: 2 instructions instead of __expf's 4 or
+/// expf's 8). It made the 16-bit row kernels, issue-bound with expf, nearer memory-bound.
+/// Otherwise, and always on the host (the block emulator), std::exp.
+template <bool Fast>
+IPO_HOST_DEVICE IPO_INLINE float row_exp(float x) noexcept {
+#if defined(__CUDA_ARCH__)
+  if constexpr (Fast) {
+    float result;
+    asm("ex2.approx.ftz.f32 %0, %1;" : "=f"(result) : "f"(x * 1.44269504f));
+    return result;
+  }
+#endif
   using std::exp;
+  return exp(x);
+}
+
+/// Adds one element to a thread's running summary (the online log-sum-exp update).
+template <bool Fast = false>
+IPO_HOST_DEVICE inline void absorb_value(row_stats& s, float value) noexcept {
   if (value > s.max) {
-    s.sum_exp = s.sum_exp * exp(s.max - value) + 1.0f;
+    s.sum_exp = s.sum_exp * row_exp<Fast>(s.max - value) + 1.0f;
     s.max = value;
   } else if (value != -INFINITY) {
-    s.sum_exp += exp(value - s.max);
+    s.sum_exp += row_exp<Fast>(value - s.max);
   }
 }
 
-/// Element v of a row's gradient: scale * (onehot(target) - softmax), in the output's type.
-template <class Out>
-IPO_HOST_DEVICE IPO_INLINE Out gradient_value(std::size_t v, float logit, std::size_t target,
-                                              float row_max, float log_sum, float scale) noexcept {
-  using std::exp;
-  float const p = exp((logit - row_max) - log_sum);
-  return from_float<Out>(scale * ((v == target ? 1.0f : 0.0f) - p));
+/// A row's gradient element, scale * (onehot(target) - softmax), in the output's type;
+/// `is_target` says whether this element is the target's.
+template <class Out, bool Fast = false>
+IPO_HOST_DEVICE IPO_INLINE Out gradient_value(bool is_target, float logit, float row_max,
+                                              float log_sum, float scale) noexcept {
+  float const p = row_exp<Fast>((logit - row_max) - log_sum);
+  return from_float<Out>(scale * ((is_target ? 1.0f : 0.0f) - p));
 }
 
 /// Phase 3 of a row: thread `tid` writes its elements of g * (onehot(target) - softmax), in
@@ -53,29 +77,30 @@ IPO_HOST_DEVICE void thread_row_gradient(T const* x, Out* out, std::size_t n, st
                                          float row_max, float log_sum, float scale, unsigned tid,
                                          unsigned threads) noexcept {
   for (std::size_t v = tid; v < n; v += threads) {
-    out[v] = gradient_value<Out>(v, to_float(x[v]), target, row_max, log_sum, scale);
+    out[v] = gradient_value<Out, fast_exp_for<T, Out>>(v == target, to_float_for_arithmetic(x[v]),
+                                                       row_max, log_sum, scale);
   }
 }
 
 /// Adds a pack to a running summary: one rescale for the pack's max, then one exp per lane.
 template <class T>
 IPO_HOST_DEVICE void absorb_pack(row_stats& s, pack<T> const& p) noexcept {
-  using std::exp;
+  constexpr bool fast = fast_exp_for<T>;
   float values[pack_lanes<T>];
   float pack_max = -INFINITY;
   for (std::size_t j = 0; j < pack_lanes<T>; ++j) {
-    values[j] = to_float(p.lane[j]);
+    values[j] = to_float_for_arithmetic(p.lane[j]);
     pack_max = values[j] > pack_max ? values[j] : pack_max;
   }
   if (pack_max == -INFINITY) {
     return; // every lane is -inf: adds nothing (and exp(-inf - -inf) would be NaN)
   }
   if (pack_max > s.max) {
-    s.sum_exp *= exp(s.max - pack_max);
+    s.sum_exp *= row_exp<fast>(s.max - pack_max);
     s.max = pack_max;
   }
   for (std::size_t j = 0; j < pack_lanes<T>; ++j) {
-    s.sum_exp += exp(values[j] - s.max);
+    s.sum_exp += row_exp<fast>(values[j] - s.max);
   }
 }
 
@@ -88,7 +113,7 @@ IPO_HOST_DEVICE row_stats thread_row_stats_packed(T const* x, std::size_t n, uns
   row_split const split = split_row(x, n);
   row_stats s{};
   for (std::size_t v = tid; v < split.head; v += threads) {
-    absorb_value(s, to_float(x[v]));
+    absorb_value<fast_exp_for<T>>(s, to_float_for_arithmetic(x[v]));
   }
   T const* packs = x + split.head;
   std::size_t k = tid;
@@ -105,7 +130,7 @@ IPO_HOST_DEVICE row_stats thread_row_stats_packed(T const* x, std::size_t n, uns
   }
   std::size_t const tail = split.tail_begin<T>();
   for (std::size_t v = tid; v < split.tail; v += threads) {
-    absorb_value(s, to_float(x[tail + v]));
+    absorb_value<fast_exp_for<T>>(s, to_float_for_arithmetic(x[tail + v]));
   }
   return s;
 }
@@ -126,11 +151,11 @@ thread_row_gradient_packed(T const* x, Out* out, std::size_t n, std::size_t targ
     thread_row_gradient(x, out, n, target, row_max, log_sum, scale, tid, threads);
     return;
   }
-  auto const gradient_at = [&](std::size_t v, float value) {
-    return gradient_value<Out>(v, value, target, row_max, log_sum, scale);
+  auto const gradient_at = [&](bool is_target, float value) {
+    return gradient_value<Out, fast_exp_for<T, Out>>(is_target, value, row_max, log_sum, scale);
   };
   for (std::size_t v = tid; v < split.head; v += threads) {
-    out[v] = gradient_at(v, to_float(x[v]));
+    out[v] = gradient_at(v == target, to_float_for_arithmetic(x[v]));
   }
   auto const load_inputs = [&](std::size_t first, pack<T>* in) {
     for (std::size_t l = 0; l < loads; ++l) {
@@ -138,10 +163,13 @@ thread_row_gradient_packed(T const* x, Out* out, std::size_t n, std::size_t targ
     }
   };
   auto const store_gradient = [&](std::size_t first, pack<T> const* in) {
+    // The target's lane in this pack, or none: one 64-bit test per pack, not per element.
+    unsigned const target_lane =
+        target - first < pack_lanes<Out> ? static_cast<unsigned>(target - first) : ~0u;
     pack<Out> result;
-    for (std::size_t j = 0; j < pack_lanes<Out>; ++j) {
-      result.lane[j] =
-          gradient_at(first + j, to_float(in[j / pack_lanes<T>].lane[j % pack_lanes<T>]));
+    for (unsigned j = 0; j < pack_lanes<Out>; ++j) {
+      result.lane[j] = gradient_at(
+          j == target_lane, to_float_for_arithmetic(in[j / pack_lanes<T>].lane[j % pack_lanes<T>]));
     }
     store_pack(out + first, result);
   };
@@ -165,7 +193,7 @@ thread_row_gradient_packed(T const* x, Out* out, std::size_t n, std::size_t targ
   }
   std::size_t const tail = split.tail_begin<Out>();
   for (std::size_t v = tail + tid; v < n; v += threads) {
-    out[v] = gradient_at(v, to_float(x[v]));
+    out[v] = gradient_at(v == target, to_float_for_arithmetic(x[v]));
   }
 }
 
