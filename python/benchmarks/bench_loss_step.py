@@ -13,6 +13,10 @@ Variants (each skipped, with the reason printed, where it cannot run):
   ipo_logits          logits materialised, ipo.torch.preference_loss (gradient into a new buffer)
   ipo_logits_inplace  the same with inplace=True (the gradient overwrites the logits)
   ipo_fused_linear    ipo.torch.fused_linear_preference_loss (no [rows x V] logits for the batch)
+  ipo_fused_linear_budget_<N>MiB
+                      the same with memory_budget_bytes = N MiB of fp32 chunk logits (not run by
+                      default; e.g. --variants ipo_fused_linear_budget_1024MiB): the time and
+                      memory of chunk sizes
   liger_fused_linear  Liger-Kernel's LigerFusedLinearDPOLoss (CUDA only; when installed; its 0.8.5
                       module takes no precomputed reference, so this variant runs with a zero one)
 
@@ -136,6 +140,16 @@ def ipo_fused_linear_step(hidden, weight, labels, ref, pairs):
     return loss
 
 
+def ipo_fused_linear_budget_step(mib):
+    def step(hidden, weight, labels, ref, pairs):
+        import ipo.torch as it
+
+        loss, _ = it.fused_linear_preference_loss(hidden, weight, labels, ref, beta=BETA, memory_budget_bytes=mib << 20)
+        return loss
+
+    return step
+
+
 def liger_step(hidden, weight, labels, ref, pairs):
     if hidden.device.type != "cuda":
         raise Skip("Liger-Kernel runs on CUDA only (Triton)")
@@ -163,6 +177,17 @@ STEPS = {
     "ipo_fused_linear": ipo_fused_linear_step,
     "liger_fused_linear": liger_step,
 }
+
+
+def budget_mib(name: str) -> int | None:
+    """N of a variant named ipo_fused_linear_budget_<N>MiB, else None."""
+    prefix, suffix = "ipo_fused_linear_budget_", "MiB"
+    digits = name[len(prefix) : -len(suffix)] if name.startswith(prefix) and name.endswith(suffix) else ""
+    return int(digits) if digits.isdigit() and int(digits) > 0 else None
+
+
+def step_of(name: str):
+    return STEPS[name] if name in STEPS else ipo_fused_linear_budget_step(budget_mib(name))
 
 
 def run_step(step, hidden, weight, labels, ref, pairs):
@@ -195,7 +220,7 @@ def measure(name, a):
     device = torch.device(a.device)
     dtype = getattr(torch, a.dtype)
     hidden, weight, labels, ref = make_problem(a, dtype, device)
-    step = STEPS[name]
+    step = step_of(name)
     if getattr(step, "zero_reference", False):
         ref = torch.zeros_like(ref)
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
@@ -253,7 +278,7 @@ def main():
         return
     names = a.variants.split(",")
     for n in names:
-        if n not in STEPS:
+        if n not in STEPS and budget_mib(n) is None:
             p.error(f"--variants: unknown variant {n!r}; expected some of {','.join(VARIANTS)}")
     rows = []
     forwarded = [f"--{k}={getattr(a, k)}" for k in ("device", "dtype", "pairs", "length", "scored", "hidden", "vocab")]

@@ -4,6 +4,7 @@ dtype, in place, under torch.compile, and the fused linear op."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 
@@ -13,6 +14,7 @@ torch = pytest.importorskip("torch")
 import torch.nn.functional as F  # noqa: E402
 
 import ipo.torch as it  # noqa: E402
+from ipo import _ipo  # noqa: E402
 
 
 def make_batch(pairs=3, T=8, V=37, seed=0, prompt=3):
@@ -332,17 +334,22 @@ def test_the_cuda_fused_linear_sizes_its_chunks_for_the_largest_pair():
 
 
 def test_fused_linear_chunks_default_to_a_memory_budget_on_both_devices():
-    """chunk_rows=0 takes as many scored rows as memory_budget_bytes of fp32 logits hold (the
-    C++ fused_linear_options rule), and the CUDA op then sizes its chunks for the largest pair.
-    Worked by hand: 256 MiB / (128,256 x 4 bytes) = 523.2 rows."""
-    assert it._chunk_rows_from_budget(0, 256 << 20, 128256) == 523
-    assert it._chunk_rows_from_budget(0, 100, 41) == 1  # a budget below one row: one row
-    assert it._chunk_rows_from_budget(0, 41 * 4 * 3, 41) == 3
-    assert it._chunk_rows_from_budget(7, 1, 41) == 7  # chunk_rows given: the budget is not used
+    """chunk_rows=0 takes as many scored rows as memory_budget_bytes of fp32 logits hold, or H / 4
+    rows if more (the C++ fused_linear_options rule), and the CUDA op then sizes its chunks for
+    the largest pair. Worked by hand: 256 MiB / (128,256 x 4 bytes) = 523.2 rows; H = 4096
+    gives 1,024."""
+    assert it._chunk_rows_from_budget(0, 256 << 20, 128256, 1024) == 523
+    assert it._chunk_rows_from_budget(0, 256 << 20, 128256, 4096) == 1024
+    assert it._chunk_rows_from_budget(0, 100, 41, 3) == 1  # a budget below one row: one row
+    assert it._chunk_rows_from_budget(0, 100, 41, 8) == 2  # H / 4
+    assert it._chunk_rows_from_budget(0, 41 * 4 * 3, 41, 8) == 3
+    assert it._chunk_rows_from_budget(7, 1, 41, 4096) == 7  # chunk_rows given: neither rule
     with pytest.raises(ValueError, match="chunk_rows = -1"):
-        it._chunk_rows_from_budget(-1, 256 << 20, 41)
+        it._chunk_rows_from_budget(-1, 256 << 20, 41, 8)
     with pytest.raises(ValueError, match="memory_budget_bytes = 0"):
-        it._chunk_rows_from_budget(0, 0, 41)
+        it._chunk_rows_from_budget(0, 0, 41, 8)
+    for args in itertools.product((0, 1, 9), (1, 100, 5000, 256 << 20), (1, 41, 128256), (0, 3, 8, 4096)):
+        assert it._chunk_rows_from_budget(*args) == _ipo.fused_linear_chunk_rows(*args), args
     assert it._device_chunk_rows(24, 100, 7) == 24
     assert it._device_chunk_rows(5, 100, 7) == 7  # the largest pair
     assert it._device_chunk_rows(500, 100, 7) == 100  # never more than every row

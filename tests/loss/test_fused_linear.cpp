@@ -187,3 +187,17 @@ TEST_CASE("fused linear: chunking does not change results; bad shapes are named"
                                                        L::sigmoid_loss{}, o, {}, many),
                        doctest::Contains("'bias.size()' = 54"), ipo::argument_error);
 }
+
+TEST_CASE("fused linear: the default chunk is the budget's rows or H / 4, whichever is more") {
+  L::fused_linear_options chunking; // 256 MiB of fp32 logits
+  // Worked by hand: 2^28 / (128256 * 4) = 523.2; H / 4 = 256 and 1024.
+  CHECK(chunking.rows_per_chunk(128256, 1024) == 523);
+  CHECK(chunking.rows_per_chunk(128256, 4096) == 1024);
+  CHECK(chunking.rows_per_chunk(32000, 4096) == 2097); // 2^28 / 128000 = 2097.2
+  chunking.memory_budget_bytes = 100;
+  CHECK(chunking.rows_per_chunk(41, 3) == 1); // neither rule gives a row: one row
+  CHECK(chunking.rows_per_chunk(41, 8) == 2);
+  CHECK(chunking.rows_per_chunk(0, 0) == 25); // a zero vocabulary counts as one column: 100 / 4
+  chunking.chunk_rows = 7;
+  CHECK(chunking.rows_per_chunk(128256, 4096) == 7); // given: neither rule
+}

@@ -602,6 +602,20 @@ NB_MODULE(_ipo, m) {
         "The path the CPU loss kernels take on this CPU (a compiled-in one, or ipo::dispatch's "
         "row kernels in a portable build).");
 
+  m.def(
+      "fused_linear_chunk_rows",
+      [](std::size_t chunk_rows, std::size_t memory_budget_bytes, std::size_t vocab,
+         std::size_t hidden) {
+        ipo::loss::fused_linear_options chunking;
+        chunking.chunk_rows = chunk_rows;
+        chunking.memory_budget_bytes = memory_budget_bytes;
+        return chunking.rows_per_chunk(vocab, hidden);
+      },
+      "chunk_rows"_a, "memory_budget_bytes"_a, "vocab"_a, "hidden"_a,
+      "The scored rows per chunk of the fused linear loss (C++ "
+      "fused_linear_options::rows_per_chunk): chunk_rows, or when it is 0 the larger of the rows "
+      "memory_budget_bytes of fp32 logits hold and hidden / 4, at least one.");
+
   // ---------------------------------------------------------------- text side
   m.def(
       "split_trace",

@@ -164,16 +164,18 @@ def _largest_pair_rows(labels: torch.Tensor, options: dict) -> int:
 _DEFAULT_MEMORY_BUDGET = 256 << 20
 
 
-def _chunk_rows_from_budget(chunk_rows: int, memory_budget_bytes: int, vocab: int) -> int:
-    """The scored rows per chunk: ``chunk_rows``, or when it is 0 as many rows of fp32 logits as
-    ``memory_budget_bytes`` holds (at least one), the C++ fused_linear_options rule."""
+def _chunk_rows_from_budget(chunk_rows: int, memory_budget_bytes: int, vocab: int, hidden: int) -> int:
+    """The scored rows per chunk: ``chunk_rows``, or when it is 0 the larger of the rows of fp32
+    logits that ``memory_budget_bytes`` holds and ``hidden // 4`` (at least one): the C++
+    fused_linear_options::rows_per_chunk rule, restated in Python so that torch.compile traces
+    through it (a test checks the two agree)."""
     if chunk_rows < 0:
         raise ValueError(f"chunk_rows = {chunk_rows}: expected >= 0 (0: from memory_budget_bytes)")
     if memory_budget_bytes < 1:
         raise ValueError(f"memory_budget_bytes = {memory_budget_bytes}: expected >= 1")
     if chunk_rows > 0:
         return chunk_rows
-    return max(1, memory_budget_bytes // (max(1, vocab) * 4))
+    return max(1, memory_budget_bytes // (max(1, vocab) * 4), hidden // 4)
 
 
 def _device_chunk_rows(chunk_rows: int, rows: int, largest_pair_rows: int) -> int:
@@ -562,9 +564,13 @@ def fused_linear_preference_loss(
     A chunk holds whole pairs and at most ``chunk_rows`` scored rows (a pair with more forms a
     chunk alone on the CPU; on CUDA every chunk is sized for the largest pair); ``chunk_rows=0``
     (the default) takes as many rows as ``memory_budget_bytes`` of fp32 logits hold (256 MiB:
-    523 rows for a vocabulary of 128,256), on the CPU and on CUDA alike.
+    523 rows for a vocabulary of 128,256) or ``H // 4`` rows if more (1,024 for H = 4096: every
+    chunk re-reads and re-writes the fp32 d(weight), so small chunks of a wide model are slow),
+    on the CPU and on CUDA alike.
     """
-    chunk_rows = _chunk_rows_from_budget(int(chunk_rows), int(memory_budget_bytes), lm_head_weight.shape[0])
+    chunk_rows = _chunk_rows_from_budget(
+        int(chunk_rows), int(memory_budget_bytes), lm_head_weight.shape[0], lm_head_weight.shape[-1]
+    )
     if ref_hidden is not None:
         ref_hidden, _ = _flat_hidden(ref_hidden, labels, sequence_length)
     hidden, sequence_length = _flat_hidden(hidden, labels, sequence_length)
