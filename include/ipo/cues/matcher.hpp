@@ -11,18 +11,16 @@
 //   then phrase id.
 //
 // Design (FDR-like; docs/matcher.md has the whole of it). Each phrase is anchored on a window
-// of its canonical characters (detail/anchor_tables.hpp). A prefilter finds the text windows
-// that may hold an anchor: at word starts only when every anchor begins at one (every phrase of
-// the default lexicon), else at every position; hashed 4 x W windows at a time with one gather
-// per table (xsimd), or with in-register Bloom tables on AVX-512BW (detail/
-// window_filter_avx512.hpp), over SIMD blocks classified by detail/block_scan.hpp. Windows near
-// an irregular character (a white-space run, a typographic form) are read canonically
-// (detail/canonical_reading.hpp). A candidate is checked exactly against its anchors and then
+// of its canonical characters (detail/anchor_tables.hpp). A prefilter over SIMD blocks
+// classified by detail/block_scan.hpp finds the windows that may hold an anchor: only word
+// starts when every anchor begins at one (the default lexicon), else every position; hashed a
+// block at a time (detail/window_filter_avx2.hpp, window_filter_avx512.hpp) or one by one.
+// Windows near an irregular character (a white-space run, a typographic form) are read
+// canonically (detail/canonical_reading.hpp); a candidate is checked against its anchors, then
 // verified whole (detail/phrase_verifier.hpp). The scalar path runs an Aho-Corasick automaton
-// over canonical characters (detail/phrase_automaton.hpp). Every path returns exactly the naive
-// reference's matches, and the path is chosen once, when the matcher is built: among those the
-// translation unit's flags compiled in and, when the consumer links ipo::dispatch, the AVX2 and
-// AVX-512 scans compiled there (detail/compiled_scans.hpp).
+// (detail/phrase_automaton.hpp). Every path returns the naive reference's matches; the path is
+// chosen once, when the matcher is built, among those compiled in and, when the consumer links
+// ipo::dispatch, its AVX2 / AVX-512 scans (detail/compiled_scans.hpp).
 #pragma once
 
 #include <array>
@@ -47,6 +45,7 @@
 #include "ipo/cues/detail/match_sink.hpp"
 #include "ipo/cues/detail/phrase_automaton.hpp"
 #include "ipo/cues/detail/phrase_verifier.hpp"
+#include "ipo/cues/detail/window_filter_avx2.hpp"
 #include "ipo/cues/detail/window_filter_avx512.hpp"
 #include "ipo/cues/lexicon.hpp"
 #include "ipo/simd/dispatch.hpp"
@@ -285,6 +284,26 @@ private:
 #endif
     word_start_probes const probes(anchors_);
     detail::word_start_walker<Arch> walker(arch, data);
+#if defined(__AVX2__)
+    if constexpr (std::is_base_of_v<xsimd::avx2, Arch> && block == 32) {
+      if (probes.single_bits != nullptr) { // the usual tables: a block's hashes at once
+        detail::window_filter_avx2 const filter(probes.single_bits, probes.direct_screen);
+        for (; i + 2 * block + 8 <= n; i += block) {
+          detail::prefetch_ahead(data, n, i);
+          auto const [raw, canonical] = walker.step(arch, data + i);
+          for (std::uint64_t s = canonical; s != 0; s &= s - 1) {
+            check_canonical(data, n, i + static_cast<std::size_t>(std::countr_zero(s)), out);
+          }
+          for (std::uint64_t s = filter.candidates(data + i, static_cast<std::uint32_t>(raw));
+               s != 0; s &= s - 1) {
+            probes.check(arch, *this, data, n, i + static_cast<std::size_t>(std::countr_zero(s)),
+                         out);
+          }
+        }
+        return i;
+      }
+    }
+#endif
     for (; i + 2 * block + 8 <= n; i += block) {
       detail::prefetch_ahead(data, n, i);
       auto const [raw, canonical] = walker.step(arch, data + i);
@@ -314,13 +333,10 @@ private:
     return i;
   }
 
-  /// The word-start lookup (detail::anchor_index::build_word_start_lookup) as the loop reads
-  /// it, in locals so that the loop keeps them in registers; made per scan from pointers only
-  /// (a short text's scan must not pay for building tables). A table of at most a few anchors
-  /// shorter than 8 characters is compared anchor by anchor, with no hash, but only where the
-  /// window's first two bytes can begin one of them (an 8 Ki-bit screen); the others are
-  /// hashed and their bit tested. The usual lexicon (one 8-character table and a few short
-  /// anchors) takes one hash, two bit tests and one rarely taken branch per word start.
+  /// The word-start lookup (anchor_index::build_word_start_lookup) in locals the loop keeps in
+  /// registers, made per scan from pointers only (a short text must not pay for tables). The
+  /// few anchors shorter than 8 characters are compared one by one where the window's first
+  /// two bytes pass an 8 Ki-bit screen; the others are hashed and their bit tested.
   struct word_start_probes {
     std::array<detail::anchor_table const*, detail::kAnchorLengths.size()> hashed;
     std::size_t hashed_count = 0;
