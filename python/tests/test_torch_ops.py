@@ -400,3 +400,53 @@ def test_sequence_logps_equals_the_fp64_reference_and_feeds_the_fused_linear_op(
     assert by_logps.item() == pytest.approx(by_hidden.item(), rel=1e-6, abs=1e-7)
     with pytest.raises(ValueError, match="token ids"):
         it.sequence_logps(hidden, weight, torch.full((B, T), V))
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [
+        {"loss_type": "sigmoid"},
+        {"loss_type": ["sigmoid", "sft"], "loss_weights": [1.0, 0.2]},
+        {"loss_type": ["ipo", "hinge"], "loss_weights": [0.5, 1.0]},
+        {"loss_type": "aot"},
+        {"loss_type": "aot_unpaired"},
+        {"loss_type": "sigmoid", "f_divergence_type": "js_divergence"},
+    ],
+)
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+@pytest.mark.parametrize("inplace", [False, True])
+def test_the_pytorch_path_for_cuda_equals_the_cpu_op(loss, dtype, inplace):
+    """What preference_loss runs on CUDA tensors the kernels do not take (lists, sft, aot, or a
+    build without the CUDA variant), run here on CPU tensors: PyTorch row statistics and
+    gradient around ipo's evaluate_sequences, against the CPU op on the same values."""
+    logits64, labels, ref = make_batch(pairs=4, T=9, V=61, seed=8)
+    T = labels.shape[1]
+    logits = logits64.reshape(-1, logits64.shape[-1]).to(dtype) * 4  # logits up to about +-25
+    flat = labels.reshape(-1)
+    options = json.loads(it._options_json(T, **it._with_defaults(loss)))
+    want_gradient = torch.empty_like(logits)
+    want = _ipo.preference_loss(logits, flat, ref, want_gradient, options)
+    buffer = logits.clone()
+    gradient = buffer if inplace else torch.empty_like(logits).fill_(7.0)  # no stale values kept
+    got = it._generic_preference_loss(buffer, flat, ref, gradient, options)
+    assert got["loss"] == pytest.approx(want["loss"], rel=1e-6, abs=1e-8)
+    assert got["policy_logps"] == pytest.approx(want["policy_logps"], rel=1e-6)
+    assert got["token_counts"] == want["token_counts"]
+    for key in ("mean_chosen_reward", "mean_rejected_reward", "accuracy", "nll_loss"):
+        assert got[key] == pytest.approx(want[key], rel=1e-5, abs=1e-7), key
+    scale = want_gradient.float().abs().max().item()
+    tolerance = 1e-5 if dtype == torch.float32 else 2.0**-7  # one bf16 rounding apart at most
+    assert (gradient.float() - want_gradient.float()).abs().max().item() <= tolerance * scale
+
+
+def test_the_pytorch_path_names_bad_labels_and_refuses_ld_alpha():
+    logits64, labels, ref = make_batch(pairs=2, T=6, V=11, seed=1)
+    logits = logits64.reshape(-1, 11).float()
+    options = json.loads(it._options_json(6, **it._with_defaults({})))
+    bad = labels.reshape(-1).clone()
+    bad[4] = 11
+    with pytest.raises(ValueError, match=r"labels: 11 scored at logits row 3 is outside \[0, 11\)"):
+        it._generic_preference_loss(logits, bad, ref, torch.empty_like(logits), options)
+    options = json.loads(it._options_json(6, **it._with_defaults({"ld_alpha": 0.5})))
+    with pytest.raises(NotImplementedError, match="ld_alpha"):
+        it._generic_preference_loss(logits, labels.reshape(-1), ref, torch.empty_like(logits), options)

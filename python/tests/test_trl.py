@@ -151,6 +151,33 @@ def test_precomputed_reference_log_probs(base_model, bpe_tokenizer):
     assert got.item() == pytest.approx(want.item(), rel=1e-5)
 
 
+@pytest.mark.parametrize("name", ["rpo", "aot", "sft"])
+def test_the_logits_path_for_lists_sft_and_aot_on_cuda_equals_stock_trl(name, base_model, bpe_tokenizer, monkeypatch):
+    """On CUDA, the loss types the CUDA fused linear does not take go through the logits op
+    (lm_head, then ipo.torch.preference_loss with the reference's log-probabilities). That
+    branch, forced here on the CPU, against stock TRL."""
+    import ipo.trl
+
+    monkeypatch.setattr(ipo.trl, "_logits_path", lambda *args: True)
+    kwargs = next(k for k, n in CASES if n == name)
+    dataset = Dataset.from_list(PAIRS)
+    stock, ours = trainers((DPOTrainer, IPOTrainer), base_model, bpe_tokenizer, dataset, **kwargs)
+    nudge(stock.model, 11)
+    nudge(ours.model, 11)
+    batch = next(iter(stock.get_train_dataloader()))
+    want = stock.compute_loss(stock.model, batch)
+    want.backward()
+    got = ours.compute_loss(ours.model, batch)
+    got.backward()
+    assert got.item() == pytest.approx(want.item(), rel=1e-5, abs=1e-6)
+    scale = max(p.grad.abs().max().item() for p in stock.model.parameters())
+    worst = max(
+        (a.grad - b.grad).abs().max().item()
+        for a, b in zip(stock.model.parameters(), ours.model.parameters(), strict=True)
+    )
+    assert worst <= 3e-5 * scale
+
+
 def test_unsupported_options_fail_clearly(base_model, bpe_tokenizer):
     with pytest.raises(NotImplementedError, match="WPO"):
         trainers((IPOTrainer,), base_model, bpe_tokenizer, Dataset.from_list(PAIRS), use_weighting=True)

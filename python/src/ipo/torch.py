@@ -14,18 +14,21 @@ autograd; with ``inplace=True`` it is written over the logits buffer, so no seco
 
 The ops are ``torch.library`` custom ops with fake implementations, so they run under
 ``torch.compile`` without graph breaks. Both run on the CPU. :func:`preference_loss` also runs
-on CUDA tensors when the package was built with its CUDA variant (``ipo._ipo.has_cuda``; see
-the README): one pairwise loss type per call (TRL's lists, ``sft``, ``aot`` and ``ld_alpha``
-run on the CPU), on the current stream. So does :func:`fused_linear_preference_loss`, with
-hidden states, weight and bias in fp32, bf16 or fp16 (products on tensor cores with fp32
+on CUDA tensors: through the package's CUDA kernels when it was built with its CUDA variant
+(``ipo._ipo.has_cuda``; see the README) and the call has one pairwise loss type, on the
+current stream; otherwise (TRL's lists, ``sft``, ``aot``, or no CUDA variant) with the row
+statistics and gradient in PyTorch and the objective by ipo's C++, the CPU op's semantics with
+an eager loss's memory (``ld_alpha`` runs on the CPU only). :func:`fused_linear_preference_loss`
+runs on CUDA tensors with the CUDA variant, one pairwise loss type per call, with hidden
+states, weight and bias in fp32, bf16 or fp16 (products on tensor cores with fp32
 accumulation, d(hidden) in the input dtype, d(weight) and d(bias) accumulated in fp32) and the
-reference as ``ref_logps`` (not ``ref_hidden``). The CUDA variant has not yet run on a GPU
-since its fused linear part was added.
+reference as ``ref_logps`` (not ``ref_hidden``).
 """
 
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Sequence
 
 import torch
@@ -246,10 +249,100 @@ def _cuda_fused_linear(hidden, weight, bias, labels, ref_logps, ref_hidden, opti
     return result, d_hidden, d_weight, d_bias
 
 
+def _cuda_kernels_take(options: dict) -> bool:
+    """Whether the CUDA kernels run these options: one pairwise loss type, no sft, no ld_alpha,
+    and a build with the CUDA variant."""
+    if not _ipo.has_cuda:
+        return False
+    try:
+        _ipo.check_cuda_loss(options)
+    except ValueError:
+        return False
+    return True
+
+
+def _cuda_kernels_take_loss(sequence_length: int, loss_options: dict) -> bool:
+    """_cuda_kernels_take() for keyword loss options (those of preference_loss)."""
+    return _cuda_kernels_take(json.loads(_options_json(sequence_length, **_with_defaults(loss_options))))
+
+
+_warned_no_cuda_variant = False
+
+
+def _generic_preference_loss(logits, labels, ref_logps, gradient, options: dict) -> dict:
+    """The logits op for what the CUDA kernels do not take (lists of loss types, ``sft``,
+    ``aot``, ``aot_unpaired``, or a build without the CUDA variant), on any device: the row
+    statistics, log-probabilities and gradient in PyTorch on the logits' device (fp32, with the
+    scored rows' logits copied: the memory of TRL's eager path), the objective by ipo's C++
+    (``evaluate_sequences``, the CPU op's own code), so the loss, metrics and gradient are
+    those of the CPU op up to fp32 rounding. Writes the gradient into ``gradient`` (which may be
+    ``logits``): zeros on the rows that are not scored."""
+    if options["ld_alpha"] != 1.0:
+        raise NotImplementedError("ld_alpha (LD-DPO) runs on the CPU only; on CUDA tensors use a loss without ld_alpha")
+    rows, vocab = logits.shape
+    length = options["sequence_length"]
+    device = logits.device
+    flat = labels.reshape(-1).to(device=device, dtype=torch.int64)
+    if length < 1 or rows % length != 0 or (rows // length) % 2 != 0:
+        raise ValueError(f"logits have {rows} rows: expected 2P sequences of sequence_length = {length} rows")
+    if flat.numel() != rows:
+        raise ValueError(f"labels hold {flat.numel()} entries: expected one per logits row ({rows})")
+    shift = 1 if options["shift_labels"] else 0
+    positions = torch.arange(rows, device=device)
+    target = torch.full((rows,), options["ignore_index"], dtype=torch.int64, device=device)
+    valid = (positions % length) + shift < length
+    target[valid] = flat[positions[valid] + shift]
+    scored = torch.nonzero(target != options["ignore_index"], as_tuple=True)[0]
+    y = target[scored]
+    bad = torch.nonzero((y < 0) | (y >= vocab), as_tuple=True)[0]
+    if bad.numel() > 0:
+        row = int(scored[bad[0]].item())
+        raise ValueError(
+            f"labels: {int(y[bad[0]].item())} scored at logits row {row} is outside [0, {vocab}) "
+            f"and is not ignore_index ({options['ignore_index']})"
+        )
+    x = logits[scored].to(torch.float32)
+    # As the kernels: the row maximum apart, so that large logits keep their small differences.
+    row_max = x.max(dim=1).values
+    row_sum = torch.exp(x - row_max[:, None]).sum(dim=1)
+    target_logit = x.gather(1, y[:, None]).squeeze(1)
+    row_logp = (target_logit - row_max).double() - torch.log(row_sum.double())
+    sequences = rows // length
+    sequence_of = scored // length
+    policy_logps = torch.zeros(sequences, dtype=torch.float64, device=device).index_add_(0, sequence_of, row_logp)
+    counts = torch.bincount(sequence_of, minlength=sequences)
+    result = _ipo.evaluate_sequences(
+        policy_logps.tolist(),
+        counts.tolist(),
+        None if ref_logps is None else ref_logps.detach().to(torch.float32).tolist(),
+        options,
+    )
+    if gradient is not None:
+        scale = torch.tensor(result["sequence_scales"], dtype=torch.float32, device=device)[sequence_of]
+        onehot_minus_p = -torch.exp((x - row_max[:, None]) - torch.log(row_sum)[:, None])
+        onehot_minus_p[torch.arange(len(scored), device=device), y] += 1.0
+        scored_gradient = (onehot_minus_p * scale[:, None]).to(gradient.dtype)
+        gradient.zero_()
+        gradient[scored] = scored_gradient
+    return result
+
+
 def _run_preference_loss(logits, labels, ref_logps, gradient, options: str) -> dict:
     """One call of the logits op on the logits' device; ``gradient`` may be the logits buffer."""
     if logits.device.type == "cuda":
-        return _cuda_preference_loss(logits, labels, ref_logps, gradient, json.loads(options))
+        opts = json.loads(options)
+        if _cuda_kernels_take(opts):
+            return _cuda_preference_loss(logits, labels, ref_logps, gradient, opts)
+        global _warned_no_cuda_variant
+        if not _ipo.has_cuda and not _warned_no_cuda_variant:
+            _warned_no_cuda_variant = True
+            warnings.warn(
+                "ipo: this build has no CUDA variant, so preference_loss on CUDA tensors runs in "
+                "PyTorch (the memory of an eager loss); pip install ./python -C "
+                "cmake.define.IPO_PYTHON_CUDA=ON for the fused kernels",
+                stacklevel=3,
+            )
+        return _generic_preference_loss(logits, labels, ref_logps, gradient, opts)
     _require_cpu(labels, ref_logps, op="preference_loss")
     return _ipo.preference_loss(logits, labels.contiguous(), ref_logps, gradient, json.loads(options))
 
