@@ -272,8 +272,8 @@ _warned_no_cuda_variant = False
 def _generic_preference_loss(logits, labels, ref_logps, gradient, options: dict) -> dict:
     """The logits op for what the CUDA kernels do not take (lists of loss types, ``sft``,
     ``aot``, ``aot_unpaired``, or a build without the CUDA variant), on any device: the row
-    statistics, log-probabilities and gradient in PyTorch on the logits' device (fp32, with the
-    scored rows' logits copied: the memory of TRL's eager path), the objective by ipo's C++
+    statistics, log-probabilities and gradient in PyTorch on the logits' device (in one fp32
+    copy of the scored rows' logits: about the memory of TRL's eager path), the objective by ipo's C++
     (``evaluate_sequences``, the CPU op's own code), so the loss, metrics and gradient are
     those of the CPU op up to fp32 rounding. Writes the gradient into ``gradient`` (which may be
     ``logits``): zeros on the rows that are not scored."""
@@ -301,12 +301,15 @@ def _generic_preference_loss(logits, labels, ref_logps, gradient, options: dict)
             f"labels: {int(y[bad[0]].item())} scored at logits row {row} is outside [0, {vocab}) "
             f"and is not ignore_index ({options['ignore_index']})"
         )
+    # One fp32 copy of the scored rows, then worked on in place: x - max, exp, the softmax,
+    # onehot - softmax, the gradient. As the kernels, the row maximum is kept apart, so that
+    # large logits keep their small differences.
     x = logits[scored].to(torch.float32)
-    # As the kernels: the row maximum apart, so that large logits keep their small differences.
     row_max = x.max(dim=1).values
-    row_sum = torch.exp(x - row_max[:, None]).sum(dim=1)
     target_logit = x.gather(1, y[:, None]).squeeze(1)
-    row_logp = (target_logit - row_max).double() - torch.log(row_sum.double())
+    x.sub_(row_max[:, None]).exp_()
+    row_sum = x.sum(dim=1)
+    row_logp = (target_logit.double() - row_max.double()) - torch.log(row_sum.double())
     sequences = rows // length
     sequence_of = scored // length
     policy_logps = torch.zeros(sequences, dtype=torch.float64, device=device).index_add_(0, sequence_of, row_logp)
@@ -319,11 +322,11 @@ def _generic_preference_loss(logits, labels, ref_logps, gradient, options: dict)
     )
     if gradient is not None:
         scale = torch.tensor(result["sequence_scales"], dtype=torch.float32, device=device)[sequence_of]
-        onehot_minus_p = -torch.exp((x - row_max[:, None]) - torch.log(row_sum)[:, None])
-        onehot_minus_p[torch.arange(len(scored), device=device), y] += 1.0
-        scored_gradient = (onehot_minus_p * scale[:, None]).to(gradient.dtype)
+        x.div_(row_sum[:, None]).neg_()  # -softmax
+        x[torch.arange(len(scored), device=device), y] += 1.0
+        x.mul_(scale[:, None])
         gradient.zero_()
-        gradient[scored] = scored_gradient
+        gradient[scored] = x.to(gradient.dtype)
     return result
 
 
