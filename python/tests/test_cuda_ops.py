@@ -57,10 +57,11 @@ def test_half_precision_logits(dtype):
         {"loss_type": ["sigmoid", "hinge"], "loss_weights": [1.0, 0.5]},
         {"loss_type": ["sigmoid", "sft"], "loss_weights": [1.0, 0.2]},
         {"loss_type": "aot"},
+        {"loss_type": "sigmoid", "ld_alpha": 0.5},
     ],
 )
 def test_what_the_kernels_do_not_take_runs_in_pytorch_as_the_cpu_op(loss):
-    """Lists, sft and aot on CUDA tensors: the row work in PyTorch on the device, the objective
+    """Lists, sft, aot and ld_alpha on CUDA tensors: the row work in PyTorch on the device, the objective
     by ipo's C++; loss, logps and gradient as the CPU op's on the same values."""
     logits64, labels, ref = make_batch(pairs=4, T=16, V=1003, seed=4)
     x = logits64.float().cuda().requires_grad_(True)
@@ -73,8 +74,6 @@ def test_what_the_kernels_do_not_take_runs_in_pytorch_as_the_cpu_op(loss):
     assert torch.allclose(metrics["policy_logps"].cpu(), want_metrics["policy_logps"], rtol=1e-6, atol=1e-5)
     scale = c.grad.abs().max().item()
     assert (x.grad.cpu() - c.grad).abs().max().item() <= 1e-5 * scale
-    with pytest.raises(NotImplementedError, match="ld_alpha"):
-        it.preference_loss(logits64.float().cuda(), labels.cuda(), ref.cuda(), ld_alpha=0.5)
 
 
 def _linear_case(dtype, seed=5, pairs=3, T=12, H=64, V=777):

@@ -411,6 +411,7 @@ def test_sequence_logps_equals_the_fp64_reference_and_feeds_the_fused_linear_op(
         {"loss_type": "aot"},
         {"loss_type": "aot_unpaired"},
         {"loss_type": "sigmoid", "f_divergence_type": "js_divergence"},
+        {"loss_type": ["sigmoid", "sft"], "loss_weights": [1.0, 0.2], "ld_alpha": 0.5},
     ],
 )
 @pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
@@ -420,6 +421,8 @@ def test_the_pytorch_path_for_cuda_equals_the_cpu_op(loss, dtype, inplace):
     build without the CUDA variant), run here on CPU tensors: PyTorch row statistics and
     gradient around ipo's evaluate_sequences, against the CPU op on the same values."""
     logits64, labels, ref = make_batch(pairs=4, T=9, V=61, seed=8)
+    labels[0, 3:5] = -100  # sides of different lengths (what ld_alpha weighs)
+    labels[5, 3] = -100
     T = labels.shape[1]
     logits = logits64.reshape(-1, logits64.shape[-1]).to(dtype) * 4  # logits up to about +-25
     flat = labels.reshape(-1)
@@ -439,7 +442,7 @@ def test_the_pytorch_path_for_cuda_equals_the_cpu_op(loss, dtype, inplace):
     assert (gradient.float() - want_gradient.float()).abs().max().item() <= tolerance * scale
 
 
-def test_the_pytorch_path_names_bad_labels_and_refuses_ld_alpha():
+def test_the_pytorch_path_names_bad_labels():
     logits64, labels, ref = make_batch(pairs=2, T=6, V=11, seed=1)
     logits = logits64.reshape(-1, 11).float()
     options = json.loads(it._options_json(6, **it._with_defaults({})))
@@ -447,6 +450,3 @@ def test_the_pytorch_path_names_bad_labels_and_refuses_ld_alpha():
     bad[4] = 11
     with pytest.raises(ValueError, match=r"labels: 11 scored at logits row 3 is outside \[0, 11\)"):
         it._generic_preference_loss(logits, bad, ref, torch.empty_like(logits), options)
-    options = json.loads(it._options_json(6, **it._with_defaults({"ld_alpha": 0.5})))
-    with pytest.raises(NotImplementedError, match="ld_alpha"):
-        it._generic_preference_loss(logits, labels.reshape(-1), ref, torch.empty_like(logits), options)

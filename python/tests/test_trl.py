@@ -151,7 +151,7 @@ def test_precomputed_reference_log_probs(base_model, bpe_tokenizer):
     assert got.item() == pytest.approx(want.item(), rel=1e-5)
 
 
-@pytest.mark.parametrize("name", ["rpo", "aot", "sft"])
+@pytest.mark.parametrize("name", ["rpo", "aot", "sft", "ld_alpha"])
 def test_the_logits_path_for_lists_sft_and_aot_on_cuda_equals_stock_trl(name, base_model, bpe_tokenizer, monkeypatch):
     """On CUDA, the loss types the CUDA fused linear does not take go through the logits op
     (lm_head, then ipo.torch.preference_loss with the reference's log-probabilities). That

@@ -16,9 +16,9 @@ The ops are ``torch.library`` custom ops with fake implementations, so they run 
 ``torch.compile`` without graph breaks. Both run on the CPU. :func:`preference_loss` also runs
 on CUDA tensors: through the package's CUDA kernels when it was built with its CUDA variant
 (``ipo._ipo.has_cuda``; see the README) and the call has one pairwise loss type, on the
-current stream; otherwise (TRL's lists, ``sft``, ``aot``, or no CUDA variant) with the row
+current stream; otherwise (TRL's lists, ``sft``, ``aot``, ``ld_alpha``, or no CUDA variant) with the row
 statistics and gradient in PyTorch and the objective by ipo's C++, the CPU op's semantics with
-an eager loss's memory (``ld_alpha`` runs on the CPU only). :func:`fused_linear_preference_loss`
+an eager loss's memory. :func:`fused_linear_preference_loss`
 runs on CUDA tensors with the CUDA variant, one pairwise loss type per call, with hidden
 states, weight and bias in fp32, bf16 or fp16 (products on tensor cores with fp32
 accumulation, d(hidden) in the input dtype, d(weight) and d(bias) accumulated in fp32) and the
@@ -269,16 +269,29 @@ def _cuda_kernels_take_loss(sequence_length: int, loss_options: dict) -> bool:
 _warned_no_cuda_variant = False
 
 
+def _ld_dpo_weights(sequence_of: torch.Tensor, counts: torch.Tensor, ld_alpha: float | None):
+    """LD-DPO's weight of each scored row (rows in sequence order, ``sequence_of`` their
+    sequences, ``counts`` the scored rows per sequence), as the CPU op weights them: rows past
+    the shorter side of their pair (pair i: sequences i and P + i) count ``ld_alpha`` times;
+    None when ``ld_alpha`` is None or 1."""
+    if ld_alpha is None or ld_alpha == 1.0:
+        return None
+    pairs = counts.shape[0] // 2
+    shared = torch.minimum(counts[:pairs], counts[pairs:]).repeat(2)
+    first_row = torch.cumsum(counts, 0) - counts
+    position = torch.arange(sequence_of.shape[0], device=counts.device) - first_row[sequence_of]
+    alpha = torch.tensor(ld_alpha, dtype=torch.float32, device=counts.device)
+    return torch.where(position < shared[sequence_of], torch.ones_like(alpha), alpha)
+
+
 def _generic_preference_loss(logits, labels, ref_logps, gradient, options: dict) -> dict:
     """The logits op for what the CUDA kernels do not take (lists of loss types, ``sft``,
-    ``aot``, ``aot_unpaired``, or a build without the CUDA variant), on any device: the row
+    ``aot``, ``aot_unpaired``, ``ld_alpha``, or a build without the CUDA variant), on any device: the row
     statistics, log-probabilities and gradient in PyTorch on the logits' device (in one fp32
     copy of the scored rows' logits: about the memory of TRL's eager path), the objective by ipo's C++
     (``evaluate_sequences``, the CPU op's own code), so the loss, metrics and gradient are
     those of the CPU op up to fp32 rounding. Writes the gradient into ``gradient`` (which may be
     ``logits``): zeros on the rows that are not scored."""
-    if options["ld_alpha"] != 1.0:
-        raise NotImplementedError("ld_alpha (LD-DPO) runs on the CPU only; on CUDA tensors use a loss without ld_alpha")
     rows, vocab = logits.shape
     length = options["sequence_length"]
     device = logits.device
@@ -312,8 +325,11 @@ def _generic_preference_loss(logits, labels, ref_logps, gradient, options: dict)
     row_logp = (target_logit.double() - row_max.double()) - torch.log(row_sum.double())
     sequences = rows // length
     sequence_of = scored // length
-    policy_logps = torch.zeros(sequences, dtype=torch.float64, device=device).index_add_(0, sequence_of, row_logp)
     counts = torch.bincount(sequence_of, minlength=sequences)
+    weight = _ld_dpo_weights(sequence_of, counts, options["ld_alpha"])
+    if weight is not None:
+        row_logp = row_logp * weight.double()
+    policy_logps = torch.zeros(sequences, dtype=torch.float64, device=device).index_add_(0, sequence_of, row_logp)
     result = _ipo.evaluate_sequences(
         policy_logps.tolist(),
         counts.tolist(),
@@ -322,6 +338,8 @@ def _generic_preference_loss(logits, labels, ref_logps, gradient, options: dict)
     )
     if gradient is not None:
         scale = torch.tensor(result["sequence_scales"], dtype=torch.float32, device=device)[sequence_of]
+        if weight is not None:
+            scale = scale * weight
         x.div_(row_sum[:, None]).neg_()  # -softmax
         x[torch.arange(len(scored), device=device), y] += 1.0
         x.mul_(scale[:, None])
@@ -702,6 +720,7 @@ def sequence_logps(
     chunk_rows: int = 4096,
     ignore_index: int = -100,
     shift_labels: bool = True,
+    ld_alpha: float | None = None,
 ) -> torch.Tensor:
     """Per-sequence sums of ``log softmax(hidden @ lm_head_weight.T + bias)[label]``, without
     gradient and without the batch's ``[rows x V]`` logits: only rows with a label are formed,
@@ -710,6 +729,8 @@ def sequence_logps(
     labels are causal-LM labels as in :func:`preference_loss`. Returns ``[B]`` float32: the
     reference log-probabilities a reference model gives, for ``ref_logps`` (``IPOTrainer`` uses
     it for a reference model on CUDA, where the fused linear op takes ``ref_logps`` only).
+    With ``ld_alpha`` the rows are weighted as LD-DPO weighs them (see :func:`preference_loss`),
+    the reference log-probabilities TRL uses then.
     """
     hidden, sequence_length = _flat_hidden(hidden, labels, sequence_length)
     if chunk_rows < 1:
@@ -721,13 +742,17 @@ def sequence_logps(
     if ((picked < 0) | (picked >= lm_head_weight.shape[0])).any():
         raise ValueError(f"labels must be token ids in [0, {lm_head_weight.shape[0]}) or {ignore_index}")
     out = torch.zeros(targets.shape[0], dtype=torch.float64, device=hidden.device)
+    weight = _ld_dpo_weights(sequence, torch.bincount(sequence, minlength=targets.shape[0]), ld_alpha)
     for start in range(0, rows.shape[0], chunk_rows):
         stop = start + chunk_rows
         logits = hidden[rows[start:stop]] @ lm_head_weight.T
         if bias is not None:
             logits = logits + bias
         logp = torch.log_softmax(logits.float(), dim=-1)
-        out.index_add_(0, sequence[start:stop], logp.gather(1, picked[start:stop, None]).squeeze(1).double())
+        row_logp = logp.gather(1, picked[start:stop, None]).squeeze(1).double()
+        if weight is not None:
+            row_logp = row_logp * weight[start:stop].double()
+        out.index_add_(0, sequence[start:stop], row_logp)
     return out.float()
 
 

@@ -104,7 +104,12 @@ class IPOTrainer(DPOTrainer):
                 ref_head = self.accelerator.unwrap_model(ref_model).get_output_embeddings()
                 if hidden.device.type == "cuda":  # the CUDA fused linear takes ref_logps only
                     reference["ref_logps"] = sequence_logps(
-                        ref_hidden, ref_head.weight, labels, bias=ref_head.bias, chunk_rows=self.ipo_chunk_rows or 4096
+                        ref_hidden,
+                        ref_head.weight,
+                        labels,
+                        bias=ref_head.bias,
+                        chunk_rows=self.ipo_chunk_rows or 4096,
+                        ld_alpha=self.ld_alpha,
                     )
                 else:  # the same chunks as the policy's, in the CPU kernels
                     reference["ref_hidden"] = ref_hidden
@@ -117,7 +122,11 @@ class IPOTrainer(DPOTrainer):
             ref_logps = reference.get("ref_logps")
             if ref_logps is None:
                 ref_logps = sequence_logps(
-                    reference["ref_hidden"], reference["ref_weight"], labels, bias=reference.get("ref_bias")
+                    reference["ref_hidden"],
+                    reference["ref_weight"],
+                    labels,
+                    bias=reference.get("ref_bias"),
+                    ld_alpha=self.ld_alpha,
                 )
             loss, metrics = preference_loss(lm_head(hidden), labels, ref_logps, **self._loss_options())
         else:
