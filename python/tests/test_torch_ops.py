@@ -450,3 +450,52 @@ def test_the_pytorch_path_names_bad_labels():
     bad[4] = 11
     with pytest.raises(ValueError, match=r"labels: 11 scored at logits row 3 is outside \[0, 11\)"):
         it._generic_preference_loss(logits, bad, ref, torch.empty_like(logits), options)
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [
+        {"loss_type": ["sigmoid", "sft"], "loss_weights": [1.0, 0.2]},
+        {"loss_type": "aot"},
+        {"loss_type": "hinge", "ld_alpha": 0.5},
+    ],
+)
+@pytest.mark.parametrize("chunk", [1, 5, 1000])
+@pytest.mark.parametrize("reference_model", [False, True])
+def test_the_pytorch_fused_linear_path_for_cuda_equals_the_cpu_op(loss, chunk, reference_model):
+    """What fused_linear_preference_loss runs on CUDA tensors the kernels do not take, run here
+    on CPU tensors (fp32): two chunked sweeps in PyTorch around ipo's evaluate_sequences,
+    against the CPU op on the same values, with a bias and a reference model or ref_logps."""
+    g = torch.Generator().manual_seed(12)
+    B, T, H, V = 4, 7, 16, 41
+    hidden = torch.randn(B * T, H, generator=g)
+    weight = torch.randn(V, H, generator=g) * 0.4
+    bias = torch.randn(V, generator=g) * 0.1
+    labels = torch.randint(0, V, (B, T), generator=g)
+    labels[:, :2] = -100
+    labels[1, 2] = -100  # sides of different lengths
+    ref_hidden = hidden + 0.1 * torch.randn(B * T, H, generator=g)
+    ref_logps = -torch.rand(B, generator=g) * 20 - 10
+    reference = {"ref_hidden": ref_hidden, "ref_weight": weight, "ref_bias": bias} if reference_model else {}
+    options = json.loads(it._options_json(T, **it._with_defaults(loss)))
+    got, d_hidden, d_weight, d_bias = it._generic_fused_linear(
+        hidden,
+        weight,
+        bias,
+        labels.reshape(-1),
+        None if reference_model else ref_logps,
+        reference.get("ref_hidden"),
+        reference.get("ref_weight"),
+        reference.get("ref_bias"),
+        options,
+        chunk,
+    )
+    h, w, b = (t.clone().requires_grad_(True) for t in (hidden, weight, bias))
+    want, want_metrics = it.fused_linear_preference_loss(
+        h, w, labels, None if reference_model else ref_logps, bias=b, sequence_length=T, **reference, **loss
+    )
+    want.backward()
+    assert got["loss"] == pytest.approx(want.item(), rel=1e-5, abs=1e-7)
+    assert got["policy_logps"] == pytest.approx(want_metrics["policy_logps"].tolist(), rel=1e-6)
+    for mine, theirs in ((d_hidden, h.grad), (d_weight, w.grad), (d_bias, b.grad)):
+        assert (mine - theirs).abs().max().item() <= 1e-5 * theirs.abs().max().item()

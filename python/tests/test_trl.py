@@ -151,14 +151,14 @@ def test_precomputed_reference_log_probs(base_model, bpe_tokenizer):
     assert got.item() == pytest.approx(want.item(), rel=1e-5)
 
 
-@pytest.mark.parametrize("name", ["rpo", "aot", "sft", "ld_alpha"])
-def test_the_logits_path_for_lists_sft_and_aot_on_cuda_equals_stock_trl(name, base_model, bpe_tokenizer, monkeypatch):
-    """On CUDA, the loss types the CUDA fused linear does not take go through the logits op
-    (lm_head, then ipo.torch.preference_loss with the reference's log-probabilities). That
-    branch, forced here on the CPU, against stock TRL."""
-    import ipo.trl
+@pytest.mark.parametrize("name", ["rpo", "aot", "sft", "ld_alpha", "sigmoid"])
+def test_the_pytorch_fused_linear_path_in_the_trainer_equals_stock_trl(name, base_model, bpe_tokenizer, monkeypatch):
+    """On CUDA, what the CUDA kernels do not take (and everything, in a build without them)
+    goes through the PyTorch fused linear path (two chunked sweeps around ipo's objective
+    code). That route, forced here on the CPU, against stock TRL."""
+    import ipo.torch
 
-    monkeypatch.setattr(ipo.trl, "_logits_path", lambda *args: True)
+    monkeypatch.setattr(ipo.torch, "_device_route", lambda tensor, options: "pytorch")
     kwargs = next(k for k, n in CASES if n == name)
     dataset = Dataset.from_list(PAIRS)
     stock, ours = trainers((DPOTrainer, IPOTrainer), base_model, bpe_tokenizer, dataset, **kwargs)

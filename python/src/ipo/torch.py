@@ -13,16 +13,17 @@ autograd; with ``inplace=True`` it is written over the logits buffer, so no seco
 ``[B*T, V]`` tensor is allocated (the logits are garbage afterwards).
 
 The ops are ``torch.library`` custom ops with fake implementations, so they run under
-``torch.compile`` without graph breaks. Both run on the CPU. :func:`preference_loss` also runs
-on CUDA tensors: through the package's CUDA kernels when it was built with its CUDA variant
-(``ipo._ipo.has_cuda``; see the README) and the call has one pairwise loss type, on the
-current stream; otherwise (TRL's lists, ``sft``, ``aot``, ``ld_alpha``, or no CUDA variant) with the row
-statistics and gradient in PyTorch and the objective by ipo's C++, the CPU op's semantics with
-an eager loss's memory. :func:`fused_linear_preference_loss`
-runs on CUDA tensors with the CUDA variant, one pairwise loss type per call, with hidden
-states, weight and bias in fp32, bf16 or fp16 (products on tensor cores with fp32
-accumulation, d(hidden) in the input dtype, d(weight) and d(bias) accumulated in fp32) and the
-reference as ``ref_logps`` (not ``ref_hidden``).
+``torch.compile`` without graph breaks. Both run on the CPU and on CUDA tensors. On CUDA a call
+with one pairwise loss type runs the package's CUDA kernels when it was built with its CUDA
+variant (``ipo._ipo.has_cuda``; see the README), on the current stream: for
+:func:`fused_linear_preference_loss` hidden states, weight and bias in fp32, bf16 or fp16
+(products on tensor cores with fp32 accumulation, d(hidden) in the input dtype, d(weight) and
+d(bias) accumulated in fp32) and the reference as ``ref_logps``. The rest (TRL's lists,
+``sft``, ``aot``, ``ld_alpha``; every call without the CUDA variant) runs in PyTorch on the
+device around ipo's C++ objective code (``evaluate_sequences``), with the CPU op's semantics:
+:func:`preference_loss` with an eager loss's memory, :func:`fused_linear_preference_loss` in
+two chunked sweeps (the log-probabilities, then the gradients), never holding more than one
+chunk's logits.
 """
 
 from __future__ import annotations
@@ -261,12 +262,28 @@ def _cuda_kernels_take(options: dict) -> bool:
     return True
 
 
-def _cuda_kernels_take_loss(sequence_length: int, loss_options: dict) -> bool:
-    """_cuda_kernels_take() for keyword loss options (those of preference_loss)."""
-    return _cuda_kernels_take(json.loads(_options_json(sequence_length, **_with_defaults(loss_options))))
+def _device_route(tensor: torch.Tensor, options: dict) -> str:
+    """Which implementation a call on ``tensor``'s device takes: "cpu" (the C++ CPU op),
+    "kernels" (the CUDA variant) or "pytorch" (_generic_preference_loss and
+    _generic_fused_linear: what the kernels do not take, or a build without them)."""
+    if tensor.device.type != "cuda":
+        return "cpu"
+    return "kernels" if _cuda_kernels_take(options) else "pytorch"
 
 
 _warned_no_cuda_variant = False
+
+
+def _warn_once_without_cuda_variant(tensor: torch.Tensor) -> None:
+    """One warning per process when CUDA tensors take the PyTorch path for want of the kernels."""
+    global _warned_no_cuda_variant
+    if tensor.device.type == "cuda" and not _ipo.has_cuda and not _warned_no_cuda_variant:
+        _warned_no_cuda_variant = True
+        warnings.warn(
+            "ipo: this build has no CUDA variant, so the ipo.torch ops run in PyTorch on CUDA "
+            "tensors; pip install ./python -C cmake.define.IPO_PYTHON_CUDA=ON for the fused kernels",
+            stacklevel=4,
+        )
 
 
 def _ld_dpo_weights(sequence_of: torch.Tensor, counts: torch.Tensor, ld_alpha: float | None):
@@ -284,22 +301,16 @@ def _ld_dpo_weights(sequence_of: torch.Tensor, counts: torch.Tensor, ld_alpha: f
     return torch.where(position < shared[sequence_of], torch.ones_like(alpha), alpha)
 
 
-def _generic_preference_loss(logits, labels, ref_logps, gradient, options: dict) -> dict:
-    """The logits op for what the CUDA kernels do not take (lists of loss types, ``sft``,
-    ``aot``, ``aot_unpaired``, ``ld_alpha``, or a build without the CUDA variant), on any device: the row
-    statistics, log-probabilities and gradient in PyTorch on the logits' device (in one fp32
-    copy of the scored rows' logits: about the memory of TRL's eager path), the objective by ipo's C++
-    (``evaluate_sequences``, the CPU op's own code), so the loss, metrics and gradient are
-    those of the CPU op up to fp32 rounding. Writes the gradient into ``gradient`` (which may be
-    ``logits``): zeros on the rows that are not scored."""
-    rows, vocab = logits.shape
+def _scored_rows(labels: torch.Tensor, rows: int, vocab: int, options: dict, device):
+    """The scored rows of a batch of ``rows`` positions (sorted) and their targets, as the
+    kernels plan them (row t of a sequence is scored against label t + 1 when shifted); a
+    ValueError names a target outside [0, vocab)."""
     length = options["sequence_length"]
-    device = logits.device
     flat = labels.reshape(-1).to(device=device, dtype=torch.int64)
     if length < 1 or rows % length != 0 or (rows // length) % 2 != 0:
-        raise ValueError(f"logits have {rows} rows: expected 2P sequences of sequence_length = {length} rows")
+        raise ValueError(f"{rows} rows: expected 2P sequences of sequence_length = {length} rows")
     if flat.numel() != rows:
-        raise ValueError(f"labels hold {flat.numel()} entries: expected one per logits row ({rows})")
+        raise ValueError(f"labels hold {flat.numel()} entries: expected one per row ({rows})")
     shift = 1 if options["shift_labels"] else 0
     positions = torch.arange(rows, device=device)
     target = torch.full((rows,), options["ignore_index"], dtype=torch.int64, device=device)
@@ -314,58 +325,128 @@ def _generic_preference_loss(logits, labels, ref_logps, gradient, options: dict)
             f"labels: {int(y[bad[0]].item())} scored at logits row {row} is outside [0, {vocab}) "
             f"and is not ignore_index ({options['ignore_index']})"
         )
-    # One fp32 copy of the scored rows, then worked on in place: x - max, exp, the softmax,
-    # onehot - softmax, the gradient. As the kernels, the row maximum is kept apart, so that
-    # large logits keep their small differences.
-    x = logits[scored].to(torch.float32)
+    return scored, y
+
+
+def _row_stats(x: torch.Tensor, y: torch.Tensor):
+    """Row maximum, sum of exp(x - max) and the target's log-probability (fp64) of fp32 rows,
+    as the kernels form them: the maximum kept apart, so that large logits keep their small
+    differences. Leaves exp(x - max) in ``x``."""
     row_max = x.max(dim=1).values
     target_logit = x.gather(1, y[:, None]).squeeze(1)
     x.sub_(row_max[:, None]).exp_()
     row_sum = x.sum(dim=1)
-    row_logp = (target_logit.double() - row_max.double()) - torch.log(row_sum.double())
+    return row_max, row_sum, (target_logit.double() - row_max.double()) - torch.log(row_sum.double())
+
+
+def _evaluate(row_logp, scored, rows, ref_logps, options: dict):
+    """The objective from the scored rows' log-probabilities, by ipo's C++
+    (evaluate_sequences): returns the result dict, each scored row's sequence and its gradient
+    scale d(loss)/d(row log-probability) (LD-DPO's weight included)."""
+    length = options["sequence_length"]
     sequences = rows // length
     sequence_of = scored // length
     counts = torch.bincount(sequence_of, minlength=sequences)
     weight = _ld_dpo_weights(sequence_of, counts, options["ld_alpha"])
     if weight is not None:
         row_logp = row_logp * weight.double()
-    policy_logps = torch.zeros(sequences, dtype=torch.float64, device=device).index_add_(0, sequence_of, row_logp)
+    policy = torch.zeros(sequences, dtype=torch.float64, device=row_logp.device).index_add_(0, sequence_of, row_logp)
     result = _ipo.evaluate_sequences(
-        policy_logps.tolist(),
+        policy.tolist(),
         counts.tolist(),
         None if ref_logps is None else ref_logps.detach().to(torch.float32).tolist(),
         options,
     )
+    scale = torch.tensor(result["sequence_scales"], dtype=torch.float32, device=row_logp.device)[sequence_of]
+    return result, scale if weight is None else scale * weight
+
+
+def _generic_preference_loss(logits, labels, ref_logps, gradient, options: dict) -> dict:
+    """The logits op for what the CUDA kernels do not take (lists of loss types, ``sft``,
+    ``aot``, ``aot_unpaired``, ``ld_alpha``, or a build without the CUDA variant), on any
+    device: the row statistics, log-probabilities and gradient in PyTorch on the logits' device
+    (in one fp32 copy of the scored rows' logits: about the memory of TRL's eager path), the
+    objective by ipo's C++ (``evaluate_sequences``, the CPU op's own code), so the loss, metrics
+    and gradient are those of the CPU op up to fp32 rounding. Writes the gradient into
+    ``gradient`` (which may be ``logits``): zeros on the rows that are not scored."""
+    rows, vocab = logits.shape
+    scored, y = _scored_rows(labels, rows, vocab, options, logits.device)
+    x = logits[scored].to(torch.float32)  # one copy, then worked on in place
+    _, row_sum, row_logp = _row_stats(x, y)
+    result, scale = _evaluate(row_logp, scored, rows, ref_logps, options)
     if gradient is not None:
-        scale = torch.tensor(result["sequence_scales"], dtype=torch.float32, device=device)[sequence_of]
-        if weight is not None:
-            scale = scale * weight
         x.div_(row_sum[:, None]).neg_()  # -softmax
-        x[torch.arange(len(scored), device=device), y] += 1.0
+        x[torch.arange(len(scored), device=x.device), y] += 1.0
         x.mul_(scale[:, None])
         gradient.zero_()
         gradient[scored] = x.to(gradient.dtype)
     return result
 
 
+def _generic_fused_linear(hidden, weight, bias, labels, ref_logps, ref_hidden, ref_weight, ref_bias, options, chunk):
+    """The fused linear op for what the CUDA kernels do not take (see _generic_preference_loss),
+    in PyTorch on the inputs' device: two sweeps over chunks of ``chunk`` scored rows (the
+    log-probabilities, then, after ipo's C++ has evaluated the objective, the gradients), so no
+    more than one chunk's logits exist at a time, as in TRL's chunked head. Products in the
+    inputs' dtype, the row work in fp32; the logits gradient is rounded to the inputs' dtype
+    before the backward products (as the CUDA fused linear does), d(weight) and d(bias)
+    accumulate in fp32. A reference model's hidden states give ``ref_logps`` through
+    sequence_logps. Returns (result, d_hidden, d_weight, d_bias) as _cuda_fused_linear does."""
+    length = options["sequence_length"]
+    rows, width = hidden.shape
+    vocab = weight.shape[0]
+    scored, y = _scored_rows(labels, rows, vocab, options, hidden.device)
+    if ref_logps is None and ref_hidden is not None:
+        ref_logps = sequence_logps(
+            ref_hidden,
+            ref_weight,
+            labels.reshape(-1, length),
+            bias=ref_bias,
+            chunk_rows=chunk,
+            ignore_index=options["ignore_index"],
+            shift_labels=options["shift_labels"],
+            ld_alpha=options["ld_alpha"],
+        )
+    h, w = hidden.detach(), weight.detach()
+    b = None if bias is None else bias.detach()
+
+    def chunk_logits(start):
+        part = h[scored[start : start + chunk]] @ w.T
+        return (part if b is None else part + b).to(torch.float32)
+
+    row_logp = torch.empty(len(scored), dtype=torch.float64, device=h.device)
+    for start in range(0, len(scored), chunk):
+        row_logp[start : start + chunk] = _row_stats(chunk_logits(start), y[start : start + chunk])[2]
+    result, scale = _evaluate(row_logp, scored, rows, ref_logps, options)
+    d_hidden = torch.zeros_like(h, memory_format=torch.contiguous_format)
+    d_weight = torch.zeros((vocab, width), dtype=torch.float32, device=h.device)
+    d_bias = None if b is None else torch.zeros((vocab,), dtype=torch.float32, device=h.device)
+    for start in range(0, len(scored), chunk):
+        x = chunk_logits(start)
+        index = scored[start : start + chunk]
+        _, row_sum, _ = _row_stats(x, y[start : start + chunk])
+        x.div_(row_sum[:, None]).neg_()
+        x[torch.arange(x.shape[0], device=x.device), y[start : start + chunk]] += 1.0
+        x.mul_(scale[start : start + chunk, None])
+        if d_bias is not None:
+            d_bias += x.sum(dim=0)
+        g = x.to(h.dtype)
+        d_hidden[index] = g @ w
+        d_weight.addmm_(g.T.to(torch.float32), h[index].to(torch.float32))
+    return result, d_hidden, d_weight, d_bias
+
+
 def _run_preference_loss(logits, labels, ref_logps, gradient, options: str) -> dict:
     """One call of the logits op on the logits' device; ``gradient`` may be the logits buffer."""
-    if logits.device.type == "cuda":
-        opts = json.loads(options)
-        if _cuda_kernels_take(opts):
-            return _cuda_preference_loss(logits, labels, ref_logps, gradient, opts)
-        global _warned_no_cuda_variant
-        if not _ipo.has_cuda and not _warned_no_cuda_variant:
-            _warned_no_cuda_variant = True
-            warnings.warn(
-                "ipo: this build has no CUDA variant, so preference_loss on CUDA tensors runs in "
-                "PyTorch (the memory of an eager loss); pip install ./python -C "
-                "cmake.define.IPO_PYTHON_CUDA=ON for the fused kernels",
-                stacklevel=3,
-            )
+    opts = json.loads(options)
+    route = _device_route(logits, opts)
+    if route == "kernels":
+        return _cuda_preference_loss(logits, labels, ref_logps, gradient, opts)
+    if route == "pytorch":
+        _warn_once_without_cuda_variant(logits)
         return _generic_preference_loss(logits, labels, ref_logps, gradient, opts)
     _require_cpu(labels, ref_logps, op="preference_loss")
-    return _ipo.preference_loss(logits, labels.contiguous(), ref_logps, gradient, json.loads(options))
+    return _ipo.preference_loss(logits, labels.contiguous(), ref_logps, gradient, opts)
 
 
 def _outputs(result: dict, batch: int, device) -> tuple:
@@ -562,10 +643,18 @@ def _fused_linear_op(
     torch.Tensor,
     torch.Tensor,
 ]:
-    if hidden.device.type == "cuda":
-        result, d_hidden, d_weight, d_bias = _cuda_fused_linear(
-            hidden, weight, bias, labels, ref_logps, ref_hidden, json.loads(options), chunk_rows
-        )
+    opts = json.loads(options)
+    route = _device_route(hidden, opts)
+    if route != "cpu":
+        if route == "kernels":
+            result, d_hidden, d_weight, d_bias = _cuda_fused_linear(
+                hidden, weight, bias, labels, ref_logps, ref_hidden, opts, chunk_rows
+            )
+        else:
+            _warn_once_without_cuda_variant(hidden)
+            result, d_hidden, d_weight, d_bias = _generic_fused_linear(
+                hidden, weight, bias, labels, ref_logps, ref_hidden, ref_weight, ref_bias, opts, chunk_rows
+            )
         loss, logps, counts, stats, chosen, rejected = _outputs(result, labels.shape[0], hidden.device)
         if d_bias is None:
             d_bias = hidden.new_empty((0,), dtype=torch.float32)

@@ -25,7 +25,7 @@ import types
 import torch
 from trl import DPOTrainer
 
-from .torch import _cuda_kernels_take_loss, fused_linear_preference_loss, preference_loss, sequence_logps
+from .torch import fused_linear_preference_loss, sequence_logps
 
 __all__ = ["IPOTrainer", "add_backbone_forward"]
 
@@ -47,12 +47,6 @@ def add_backbone_forward(model) -> None:
 
     model.forward = types.MethodType(forward, model)
     model._ipo_backbone_forward = True
-
-
-def _logits_path(hidden: torch.Tensor, labels: torch.Tensor, loss_options: dict) -> bool:
-    """Whether the loss step goes through the logits op rather than the fused linear one: on
-    CUDA, for the options the CUDA kernels do not take."""
-    return hidden.device.type == "cuda" and not _cuda_kernels_take_loss(labels.shape[-1], loss_options)
 
 
 class IPOTrainer(DPOTrainer):
@@ -116,29 +110,15 @@ class IPOTrainer(DPOTrainer):
                     reference["ref_weight"] = ref_head.weight
                     if ref_head.bias is not None:
                         reference["ref_bias"] = ref_head.bias
-        if _logits_path(hidden, labels, self._loss_options()):
-            # The CUDA fused linear takes one pairwise loss type: TRL's lists, sft and aot run
-            # through the logits op instead (PyTorch around ipo's objective code on CUDA).
-            ref_logps = reference.get("ref_logps")
-            if ref_logps is None:
-                ref_logps = sequence_logps(
-                    reference["ref_hidden"],
-                    reference["ref_weight"],
-                    labels,
-                    bias=reference.get("ref_bias"),
-                    ld_alpha=self.ld_alpha,
-                )
-            loss, metrics = preference_loss(lm_head(hidden), labels, ref_logps, **self._loss_options())
-        else:
-            loss, metrics = fused_linear_preference_loss(
-                hidden,
-                lm_head.weight,
-                labels,
-                bias=lm_head.bias,
-                chunk_rows=self.ipo_chunk_rows,
-                **reference,
-                **self._loss_options(),
-            )
+        loss, metrics = fused_linear_preference_loss(
+            hidden,
+            lm_head.weight,
+            labels,
+            bias=lm_head.bias,
+            chunk_rows=self.ipo_chunk_rows,
+            **reference,
+            **self._loss_options(),
+        )
         gather = self.accelerator.gather_for_metrics
         chosen_rewards, rejected_rewards = metrics["chosen_rewards"], metrics["rejected_rewards"]
         pairs = chosen_rewards.shape[0]
