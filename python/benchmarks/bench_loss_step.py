@@ -13,6 +13,10 @@ Variants (each skipped, with the reason printed, where it cannot run):
   ipo_logits          logits materialised, ipo.torch.preference_loss (gradient into a new buffer)
   ipo_logits_inplace  the same with inplace=True (the gradient overwrites the logits)
   ipo_fused_linear    ipo.torch.fused_linear_preference_loss (no [rows x V] logits for the batch)
+  ipo_fused_linear_pytorch
+                      the same op through its PyTorch route (two chunked sweeps around ipo's
+                      objective code: what CUDA runs for lists, sft, aot, ld_alpha), not run
+                      by default
   ipo_fused_linear_budget_<N>MiB
                       the same with memory_budget_bytes = N MiB of fp32 chunk logits (not run by
                       default; e.g. --variants ipo_fused_linear_budget_1024MiB): the time and
@@ -140,6 +144,16 @@ def ipo_fused_linear_step(hidden, weight, labels, ref, pairs):
     return loss
 
 
+def ipo_fused_linear_pytorch_step(hidden, weight, labels, ref, pairs):
+    import ipo.torch as it
+
+    # The route taken on CUDA for what the kernels do not take (lists, sft, aot, ld_alpha) or
+    # without the CUDA variant, here for the same sigmoid loss as the other variants.
+    it._device_route = lambda tensor, options: "pytorch"
+    loss, _ = it.fused_linear_preference_loss(hidden, weight, labels, ref, beta=BETA)
+    return loss
+
+
 def ipo_fused_linear_budget_step(mib):
     def step(hidden, weight, labels, ref, pairs):
         import ipo.torch as it
@@ -175,6 +189,7 @@ STEPS = {
     "ipo_logits": ipo_logits_step(False),
     "ipo_logits_inplace": ipo_logits_step(True),
     "ipo_fused_linear": ipo_fused_linear_step,
+    "ipo_fused_linear_pytorch": ipo_fused_linear_pytorch_step,
     "liger_fused_linear": liger_step,
 }
 
