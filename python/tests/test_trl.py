@@ -112,13 +112,13 @@ def nudge(model, seed):
             p.add_(torch.randn(p.shape, generator=g) * 0.02)
 
 
-@pytest.mark.parametrize("case", range(len(CASES)), ids=[name for _, name in CASES])
-def test_loss_and_gradients_equal_stock_trl(case, base_model, bpe_tokenizer):
-    kwargs, _ = CASES[case]
+def step_against_stock_trl(kwargs, seed, base_model, tokenizer):
+    """One loss step of stock TRL and of IPOTrainer on the same nudged model and batch; asserts
+    the losses and every parameter's gradient agree. Returns both trainers."""
     dataset = Dataset.from_list(PAIRS)
-    stock, ours = trainers((DPOTrainer, IPOTrainer), base_model, bpe_tokenizer, dataset, **kwargs)
-    nudge(stock.model, case)
-    nudge(ours.model, case)
+    stock, ours = trainers((DPOTrainer, IPOTrainer), base_model, tokenizer, dataset, **kwargs)
+    nudge(stock.model, seed)
+    nudge(ours.model, seed)
     batch = next(iter(stock.get_train_dataloader()))
     want = stock.compute_loss(stock.model, batch)
     want.backward()
@@ -133,8 +133,14 @@ def test_loss_and_gradients_equal_stock_trl(case, base_model, bpe_tokenizer):
         (a.grad - b.grad).abs().max().item()
         for a, b in zip(stock.model.parameters(), ours.model.parameters(), strict=True)
     )
-    print(f"{CASES[case][1]}: loss {got.item():.8f} vs {want.item():.8f}, gradient gap {worst / scale:.2e} of max")
+    print(f"loss {got.item():.8f} vs {want.item():.8f}, gradient gap {worst / scale:.2e} of max")
     assert worst <= 3e-5 * scale
+    return stock, ours
+
+
+@pytest.mark.parametrize("case", range(len(CASES)), ids=[name for _, name in CASES])
+def test_loss_and_gradients_equal_stock_trl(case, base_model, bpe_tokenizer):
+    stock, ours = step_against_stock_trl(CASES[case][0], case, base_model, bpe_tokenizer)
     for key in ("rewards/chosen", "rewards/rejected", "rewards/margins", "rewards/accuracies", "logps/chosen"):
         assert ours._metrics["train"][key][-1] == pytest.approx(stock._metrics["train"][key][-1], rel=1e-4, abs=1e-5)
 
@@ -159,23 +165,7 @@ def test_the_pytorch_fused_linear_path_in_the_trainer_equals_stock_trl(name, bas
     import ipo.torch
 
     monkeypatch.setattr(ipo.torch, "_device_route", lambda tensor, options: "pytorch")
-    kwargs = next(k for k, n in CASES if n == name)
-    dataset = Dataset.from_list(PAIRS)
-    stock, ours = trainers((DPOTrainer, IPOTrainer), base_model, bpe_tokenizer, dataset, **kwargs)
-    nudge(stock.model, 11)
-    nudge(ours.model, 11)
-    batch = next(iter(stock.get_train_dataloader()))
-    want = stock.compute_loss(stock.model, batch)
-    want.backward()
-    got = ours.compute_loss(ours.model, batch)
-    got.backward()
-    assert got.item() == pytest.approx(want.item(), rel=1e-5, abs=1e-6)
-    scale = max(p.grad.abs().max().item() for p in stock.model.parameters())
-    worst = max(
-        (a.grad - b.grad).abs().max().item()
-        for a, b in zip(stock.model.parameters(), ours.model.parameters(), strict=True)
-    )
-    assert worst <= 3e-5 * scale
+    step_against_stock_trl(next(k for k, n in CASES if n == name), 11, base_model, bpe_tokenizer)
 
 
 def test_unsupported_options_fail_clearly(base_model, bpe_tokenizer):

@@ -311,13 +311,10 @@ def _scored_rows(labels: torch.Tensor, rows: int, vocab: int, options: dict, dev
         raise ValueError(f"{rows} rows: expected 2P sequences of sequence_length = {length} rows")
     if flat.numel() != rows:
         raise ValueError(f"labels hold {flat.numel()} entries: expected one per row ({rows})")
-    shift = 1 if options["shift_labels"] else 0
-    positions = torch.arange(rows, device=device)
-    target = torch.full((rows,), options["ignore_index"], dtype=torch.int64, device=device)
-    valid = (positions % length) + shift < length
-    target[valid] = flat[positions[valid] + shift]
-    scored = torch.nonzero(target != options["ignore_index"], as_tuple=True)[0]
-    y = target[scored]
+    targets = _row_targets(flat, length, options["shift_labels"])
+    sequence, position = (targets != options["ignore_index"]).nonzero(as_tuple=True)
+    scored = sequence * length + position  # row-major: sorted
+    y = targets[sequence, position]
     bad = torch.nonzero((y < 0) | (y >= vocab), as_tuple=True)[0]
     if bad.numel() > 0:
         row = int(scored[bad[0]].item())
@@ -337,6 +334,14 @@ def _row_stats(x: torch.Tensor, y: torch.Tensor):
     x.sub_(row_max[:, None]).exp_()
     row_sum = x.sum(dim=1)
     return row_max, row_sum, (target_logit.double() - row_max.double()) - torch.log(row_sum.double())
+
+
+def _onehot_minus_softmax_scaled_(x: torch.Tensor, row_sum: torch.Tensor, y: torch.Tensor, scale: torch.Tensor):
+    """Turns exp(x - max) rows (as _row_stats leaves them) into scale * (onehot(y) - softmax),
+    in place: the logits gradient of the scored rows, as the kernels form it."""
+    x.div_(row_sum[:, None]).neg_()
+    x[torch.arange(x.shape[0], device=x.device), y] += 1.0
+    x.mul_(scale[:, None])
 
 
 def _evaluate(row_logp, scored, rows, ref_logps, options: dict):
@@ -375,9 +380,7 @@ def _generic_preference_loss(logits, labels, ref_logps, gradient, options: dict)
     _, row_sum, row_logp = _row_stats(x, y)
     result, scale = _evaluate(row_logp, scored, rows, ref_logps, options)
     if gradient is not None:
-        x.div_(row_sum[:, None]).neg_()  # -softmax
-        x[torch.arange(len(scored), device=x.device), y] += 1.0
-        x.mul_(scale[:, None])
+        _onehot_minus_softmax_scaled_(x, row_sum, y, scale)
         gradient.zero_()
         gradient[scored] = x.to(gradient.dtype)
     return result
@@ -414,20 +417,23 @@ def _generic_fused_linear(hidden, weight, bias, labels, ref_logps, ref_hidden, r
         part = h[scored[start : start + chunk]] @ w.T
         return (part if b is None else part + b).to(torch.float32)
 
+    # The first sweep keeps each row's maximum and sum of exp, so the second one only
+    # recomputes the logits.
+    row_max = torch.empty(len(scored), dtype=torch.float32, device=h.device)
+    row_sum = torch.empty_like(row_max)
     row_logp = torch.empty(len(scored), dtype=torch.float64, device=h.device)
     for start in range(0, len(scored), chunk):
-        row_logp[start : start + chunk] = _row_stats(chunk_logits(start), y[start : start + chunk])[2]
+        part = slice(start, start + chunk)
+        row_max[part], row_sum[part], row_logp[part] = _row_stats(chunk_logits(start), y[part])
     result, scale = _evaluate(row_logp, scored, rows, ref_logps, options)
     d_hidden = torch.zeros_like(h, memory_format=torch.contiguous_format)
     d_weight = torch.zeros((vocab, width), dtype=torch.float32, device=h.device)
     d_bias = None if b is None else torch.zeros((vocab,), dtype=torch.float32, device=h.device)
     for start in range(0, len(scored), chunk):
-        x = chunk_logits(start)
-        index = scored[start : start + chunk]
-        _, row_sum, _ = _row_stats(x, y[start : start + chunk])
-        x.div_(row_sum[:, None]).neg_()
-        x[torch.arange(x.shape[0], device=x.device), y[start : start + chunk]] += 1.0
-        x.mul_(scale[start : start + chunk, None])
+        part = slice(start, start + chunk)
+        x = chunk_logits(start).sub_(row_max[part, None]).exp_()
+        index = scored[part]
+        _onehot_minus_softmax_scaled_(x, row_sum[part], y[part], scale[part])
         if d_bias is not None:
             d_bias += x.sum(dim=0)
         g = x.to(h.dtype)
