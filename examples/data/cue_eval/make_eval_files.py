@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the compliance-cue evaluation files from the hand-written sets beside this script.
 
-  dev_traces.jsonl,  dev_labels.jsonl    from dev_set.py  (the detector is designed on these)
+  dev_traces.jsonl,  dev_labels.jsonl    from dev_set.py, dev2_set.py, dev3_set.py (the detector is
+                                         designed on these)
   test_traces.jsonl, test_labels.jsonl   from test_set.py (never used to design the detector)
 
 Traces are ipo-pairs trace records {id, prompt, response}; the response is "<think>\\n",
@@ -41,11 +42,22 @@ def records(module, part):
         yield trace, {"id": trace_id, "label": label, "category": category, "first_compliance": first}
 
 
+class _Sittings:
+    """Parts written in several sittings: their lists, one after the other."""
+
+    def __init__(self, *modules):
+        self.UNSAFE = [t for m in modules for t in m.UNSAFE]
+        self.SAFE = [t for m in modules for t in m.SAFE]
+        self.BENIGN = [t for m in modules for t in m.BENIGN]
+
+
 def main():
+    import dev2_set
+    import dev3_set
     import dev_set
     import test_set
 
-    for part, module in (("dev", dev_set), ("test", test_set)):
+    for part, module in (("dev", _Sittings(dev_set, dev2_set, dev3_set)), ("test", test_set)):
         with (
             open(os.path.join(HERE, f"{part}_traces.jsonl"), "w", encoding="utf-8") as traces,
             open(os.path.join(HERE, f"{part}_labels.jsonl"), "w", encoding="utf-8") as labels,
