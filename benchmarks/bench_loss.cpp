@@ -238,10 +238,12 @@ void BM_PreferenceLoss_Naive(benchmark::State& state) {
 }
 
 // Fused linear: 1,024 scored rows (4 pairs x 2 sequences x 128 scored positions after 128
-// prompt positions), hidden H, vocabulary V, fp32, Eigen's (single-threaded) products.
+// prompt positions), hidden H, vocabulary V, fp32, Eigen's products on `threads` threads
+// (blocks of the vocabulary, or tiles, each one single-threaded Eigen product).
 void BM_FusedLinear(benchmark::State& state) {
   auto const H = static_cast<Eigen::Index>(state.range(0));
   auto const V = static_cast<Eigen::Index>(state.range(1));
+  auto const threads = static_cast<unsigned>(state.range(2));
   std::size_t const pairs = 4, seq = 256, prompt = 128, rows = 2 * pairs * seq;
   using matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   matrix hidden = matrix::Random(static_cast<Eigen::Index>(rows), H) * 0.05f;
@@ -256,10 +258,11 @@ void BM_FusedLinear(benchmark::State& state) {
   std::vector<float> ref(2 * pairs, -1000.0f);
   L::preference_loss_options o;
   o.sequence_length = seq;
-  o.threads = 1;
+  o.threads = threads;
   L::preference_loss_result result;
   L::fused_linear_report report;
-  // The three bare products of the same shapes (1,024 scored rows), timed right after every
+  // The three bare products of the same shapes (1,024 scored rows) on the same threads and
+  // blocks, timed right after every
   // fused iteration (this machine's GEMM throughput drifts by 10-20% over tens of seconds);
   // each side keeps its best time. Their buffers stay allocated, the fused call allocates its
   // own chunk each time.
@@ -282,9 +285,18 @@ void BM_FusedLinear(benchmark::State& state) {
     fused_s = std::min(fused_s, seconds_since(start));
     state.PauseTiming();
     auto const gemm_start = std::chrono::steady_clock::now();
-    logits.noalias() = gathered * weight.transpose();
-    d_gathered.noalias() = logits * weight;
-    d_weight.noalias() += logits.transpose() * gathered;
+    auto const vocab = static_cast<std::size_t>(V);
+    L::detail::for_each_block(vocab, L::detail::kVocabBlock, threads, [&](auto v, auto count) {
+      logits.middleCols(v, count).noalias() = gathered * weight.middleRows(v, count).transpose();
+    });
+    L::detail::chunk_hidden_gradient(logits,
+                                     ipo::matrix_view<float const>(weight.data(),
+                                                                   static_cast<std::size_t>(V),
+                                                                   static_cast<std::size_t>(H)),
+                                     threads, d_gathered);
+    L::detail::for_each_block(vocab, L::detail::kVocabBlock, threads, [&](auto v, auto count) {
+      d_weight.middleRows(v, count).noalias() += logits.middleCols(v, count).transpose() * gathered;
+    });
     benchmark::DoNotOptimize(d_weight.data());
     gemm_s = std::min(gemm_s, seconds_since(gemm_start));
     state.ResumeTiming();
@@ -354,9 +366,11 @@ BENCHMARK(BM_PreferenceLoss_Naive)->Apply(loss_args);
 BENCHMARK(BM_RowKernels<float>)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_RowKernels<ipo::bf16>)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_FusedLinear)
-    ->Args({2048, 32000})
-    ->Args({4096, 128256})
-    ->ArgNames({"H", "V"})
+    ->Args({2048, 32000, 1})
+    ->Args({2048, 32000, 2})
+    ->Args({4096, 128256, 1})
+    ->Args({4096, 128256, 2})
+    ->ArgNames({"H", "V", "threads"})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->Iterations(2);

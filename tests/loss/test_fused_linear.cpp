@@ -24,8 +24,13 @@ struct problem {
   std::size_t rows() const { return 2 * pairs * T; }
 };
 
-problem make_problem(unsigned seed) {
+problem make_problem(unsigned seed, std::size_t pairs = 3, std::size_t T = 6, std::size_t H = 24,
+                     std::size_t V = 53) {
   problem p;
+  p.pairs = pairs;
+  p.T = T;
+  p.H = H;
+  p.V = V;
   std::mt19937 rng(seed);
   std::normal_distribution<float> n(0.0f, 0.5f);
   auto fill = [&](std::vector<float>& v, std::size_t count) {
@@ -44,7 +49,11 @@ problem make_problem(unsigned seed) {
   for (std::size_t r = 0; r < p.rows(); ++r) {
     p.labels[r] = (r % p.T < 2) ? -100 : token(rng);
   }
-  p.ref = {-30.f, -28.f, -33.f, -31.f, -29.f, -35.f};
+  float const reference_logps[] = {-30.f, -28.f, -33.f, -31.f, -29.f, -35.f};
+  p.ref.resize(2 * pairs);
+  for (std::size_t s = 0; s < p.ref.size(); ++s) {
+    p.ref[s] = reference_logps[s % 6];
+  }
   return p;
 }
 
@@ -158,6 +167,87 @@ TEST_CASE(
   CHECK(from_hidden.loss == doctest::Approx(from_logps.loss).epsilon(1e-5));
   CHECK(from_hidden.mean_chosen_reward ==
         doctest::Approx(from_logps.mean_chosen_reward).epsilon(1e-4).scale(1e-5));
+}
+
+namespace {
+
+// The fused linear call on 1, 2 and 3 threads against the fp64 chain rule, and the same bits
+// for each thread count.
+void check_blocked_products(problem const& p) {
+  auto const logits = logits_fp64(p.hidden, p.weight, p.bias, p.rows(), p.H, p.V);
+  std::vector<double> const ref(p.ref.begin(), p.ref.end());
+  auto const want = reference::run(
+      [&](std::size_t r, std::size_t v) { return logits[r * p.V + v]; }, p.rows(), p.V, p.labels,
+      p.T, true, false, ref, reference::sigmoid(0.1, 0.0), 0.1, 0.0, true);
+  std::vector<double> dh(p.rows() * p.H, 0.0), dw(p.V * p.H, 0.0);
+  for (std::size_t r = 0; r < p.rows(); ++r) {
+    for (std::size_t v = 0; v < p.V; ++v) {
+      double const g = want.gradient[r * p.V + v];
+      for (std::size_t k = 0; k < p.H; ++k) {
+        dh[r * p.H + k] += g * p.weight[v * p.H + k];
+        dw[v * p.H + k] += g * p.hidden[r * p.H + k];
+      }
+    }
+  }
+  auto max_abs = [](std::vector<double> const& v) {
+    double m = 1e-12;
+    for (double x : v) {
+      m = std::max(m, std::fabs(x));
+    }
+    return m;
+  };
+  auto max_error = [](std::vector<float> const& got, std::vector<double> const& want) {
+    double m = 0.0;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      m = std::max(m, std::fabs(got[i] - want[i]));
+    }
+    return m;
+  };
+  std::vector<float> first_dh, first_dw;
+  double first_loss = 0.0;
+  for (unsigned threads : {1u, 2u, 3u}) {
+    INFO("threads " << threads);
+    std::vector<float> d_hidden(p.rows() * p.H, 9.f), d_weight(p.V * p.H, 9.f);
+    L::preference_loss_options o;
+    o.sequence_length = p.T;
+    o.threads = threads;
+    L::preference_loss_result got;
+    L::fused_linear_preference_loss(
+        ipo::matrix_view<float const>(p.hidden.data(), p.rows(), p.H),
+        ipo::matrix_view<float const>(p.weight.data(), p.V, p.H), std::span<float const>(p.bias),
+        std::span<std::int64_t const>(p.labels), L::linear_reference{p.ref, {}, {}, {}},
+        L::sigmoid_loss{0.1, 0.0}, o, {}, got,
+        {ipo::matrix_view<float>(d_hidden.data(), p.rows(), p.H),
+         ipo::matrix_view<float>(d_weight.data(), p.V, p.H),
+         {}});
+    CHECK(got.loss == doctest::Approx(want.loss).epsilon(1e-5));
+    CHECK(max_error(d_hidden, dh) <= 1e-4 * max_abs(dh));
+    CHECK(max_error(d_weight, dw) <= 1e-4 * max_abs(dw));
+    if (threads == 1) {
+      first_loss = got.loss;
+      first_dh = d_hidden;
+      first_dw = d_weight;
+    } else {
+      CHECK(got.loss == first_loss);
+      CHECK(std::memcmp(d_hidden.data(), first_dh.data(), d_hidden.size() * sizeof(float)) == 0);
+      CHECK(std::memcmp(d_weight.data(), first_dw.data(), d_weight.size() * sizeof(float)) == 0);
+    }
+  }
+}
+
+} // namespace
+
+TEST_CASE("fused linear: products in blocks on several threads match fp64, the same bits for "
+          "every thread count") {
+  // 2 vocabulary blocks, and dH_c in 2 x 2 tiles (268 scored rows, 296 hidden columns), the
+  // last block of each kind partial.
+  problem const tiled = make_problem(21, 2, 69, L::detail::kTile + 40, L::detail::kVocabBlock + 52);
+  REQUIRE(2 * 2 * (tiled.T - 2) > L::detail::kTile);
+  check_blocked_products(tiled);
+  // A wide hidden size: dH_c in 5 blocks of columns, all rows each.
+  problem const wide =
+      make_problem(22, 1, 10, L::detail::kWideHidden + 40, L::detail::kVocabBlock + 52);
+  check_blocked_products(wide);
 }
 
 TEST_CASE("fused linear: chunking does not change results; bad shapes are named") {

@@ -10,6 +10,11 @@
 //   dW     += dlogits^T H_c         one product, 2nHV flops, accumulated in fp32
 // 6 N_scored H V flops in all (8 with reference hidden states); extra memory is one chunk of
 // logits plus the gathered hidden rows and their gradient, bounded by the chunking options.
+// The products run on options.threads threads over fixed blocks of the vocabulary (tiles of
+// rows and hidden columns for dH_c), each block one Eigen product, so results are the same bits for
+// any thread count. Memory traffic per chunk: W read three times (once per product), the logits
+// written by their product and by the gradient and read by the row statistics, the gradient
+// and the two backward products, H_c read twice, dW read and written once.
 #pragma once
 
 #include <algorithm>
@@ -93,10 +98,66 @@ inline strided as_eigen(matrix_view<float> m) {
           Eigen::OuterStride<>(static_cast<Eigen::Index>(std::max(m.row_stride(), m.cols())))};
 }
 
+/// Vocabulary entries (columns of a chunk's logits, rows of W and dW) per block of a product.
+inline constexpr std::size_t kVocabBlock = 1024;
+/// The dH_c product's blocks: this many hidden columns, and all the chunk's rows when that
+/// gives at least kWideHidden / kTile blocks, else tiles of kTile rows (on this project's
+/// machine 64-row blocks cost 20% of the product's speed; tiles of 256 x 256 5-15% at H = 2048,
+/// since each tile packs its columns of W again, and nothing at H = 256).
+inline constexpr std::size_t kTile = 256;
+inline constexpr std::size_t kWideHidden = 1024;
+
+/// Calls product(begin, size) on the blocks [k * block, (k + 1) * block) of [0, count), dealt
+/// round robin to `threads` threads (a partial last block then costs one thread a little, not
+/// a share of whole blocks). The blocks do not depend on the thread count, so neither do the
+/// bits of what each one computes.
+template <class Product>
+void for_each_block(std::size_t count, std::size_t block, unsigned threads, Product product) {
+  std::size_t const blocks = (count + block - 1) / block;
+  std::size_t const lanes = std::min<std::size_t>(blocks, std::max(1u, threads));
+  parallel_for(lanes, threads, 1, [&](std::size_t first, std::size_t last) {
+    for (std::size_t lane = first; lane < last; ++lane) {
+      for (std::size_t k = lane; k < blocks; k += lanes) {
+        product(static_cast<Eigen::Index>(k * block),
+                static_cast<Eigen::Index>(std::min(count, (k + 1) * block) - k * block));
+      }
+    }
+  });
+}
+
+/// for_each_block() over the tiles of a rows x cols matrix, tile_rows x tile_cols each:
+/// product(row, col, rows, cols).
+template <class Product>
+void for_each_tile(std::size_t rows, std::size_t cols, std::size_t tile_rows, std::size_t tile_cols,
+                   unsigned threads, Product product) {
+  std::size_t const across = (cols + tile_cols - 1) / tile_cols;
+  for_each_block(((rows + tile_rows - 1) / tile_rows) * across, 1, threads,
+                 [&](Eigen::Index k, Eigen::Index) {
+                   auto const r = static_cast<std::size_t>(k) / across * tile_rows;
+                   auto const c = static_cast<std::size_t>(k) % across * tile_cols;
+                   product(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c),
+                           static_cast<Eigen::Index>(std::min(tile_rows, rows - r)),
+                           static_cast<Eigen::Index>(std::min(tile_cols, cols - c)));
+                 });
+}
+
+/// d_gathered = logits * weight, in the blocks kTile and kWideHidden describe.
+inline void chunk_hidden_gradient(row_major const& logits, matrix_view<float const> weight,
+                                  unsigned threads, row_major& d_gathered) {
+  auto const rows = static_cast<std::size_t>(logits.rows()), width = weight.cols();
+  d_gathered.resize(logits.rows(), static_cast<Eigen::Index>(width));
+  auto const w = as_eigen(weight);
+  for_each_tile(rows, width, width >= kWideHidden ? std::max<std::size_t>(rows, 1) : kTile, kTile,
+                threads, [&](Eigen::Index r, Eigen::Index c, Eigen::Index nr, Eigen::Index nc) {
+                  d_gathered.block(r, c, nr, nc).noalias() =
+                      logits.middleRows(r, nr) * w.middleCols(c, nc);
+                });
+}
+
 /// logits = gathered * weight^T + bias, for the given rows of `hidden`.
 inline void chunk_logits(matrix_view<float const> hidden, matrix_view<float const> weight,
                          std::span<float const> bias, std::span<std::uint32_t const> rows,
-                         row_major& gathered, row_major& logits) {
+                         unsigned threads, row_major& gathered, row_major& logits) {
   auto const n = static_cast<Eigen::Index>(rows.size());
   gathered.resize(n, static_cast<Eigen::Index>(hidden.cols()));
   auto const h = as_eigen(hidden);
@@ -104,7 +165,10 @@ inline void chunk_logits(matrix_view<float const> hidden, matrix_view<float cons
     gathered.row(i) = h.row(rows[static_cast<std::size_t>(i)]);
   }
   logits.resize(n, static_cast<Eigen::Index>(weight.rows()));
-  logits.noalias() = gathered * as_eigen(weight).transpose();
+  auto const w = as_eigen(weight);
+  for_each_block(weight.rows(), kVocabBlock, threads, [&](Eigen::Index v, Eigen::Index count) {
+    logits.middleCols(v, count).noalias() = gathered * w.middleRows(v, count).transpose();
+  });
   if (!bias.empty()) {
     logits.rowwise() +=
         Eigen::Map<Eigen::RowVectorXf const>(bias.data(), static_cast<Eigen::Index>(bias.size()));
@@ -182,7 +246,7 @@ inline bool any_gradient(fused_linear_gradients const& gradients) noexcept {
 }
 
 inline void linear_sweep::run(bool score, bool differentiate, chunk_evaluator evaluate) {
-  std::size_t const vocab = weight.rows(), width = hidden.cols();
+  std::size_t const vocab = weight.rows();
   std::size_t const sequences = out.policy_logps.size(), pairs = sequences / 2;
   bool const reference_from_hidden = reference.hidden.data() != nullptr;
   // Scored rows of each sequence are contiguous in scratch.scored_rows: offsets per sequence.
@@ -224,7 +288,8 @@ inline void linear_sweep::run(bool score, bool differentiate, chunk_evaluator ev
         ++pair_end;
       }
       if (score && reference_from_hidden) {
-        chunk_logits(reference.hidden, reference.weight, reference.bias, rows, gathered, logits);
+        chunk_logits(reference.hidden, reference.weight, reference.bias, rows, threads, gathered,
+                     logits);
         chunk_row_logps(arch, logits, rows, targets, options.sequence_length, threads, row_max,
                         row_log_sum, ref_sequence_logps, weights);
         for (std::size_t i = pair_begin; i < pair_end; ++i) {
@@ -233,7 +298,7 @@ inline void linear_sweep::run(bool score, bool differentiate, chunk_evaluator ev
           reference_logps[r] = static_cast<float>(ref_sequence_logps[r]);
         }
       }
-      chunk_logits(hidden, weight, bias, rows, gathered, logits);
+      chunk_logits(hidden, weight, bias, rows, threads, gathered, logits);
       if (score) {
         chunk_row_logps(arch, logits, rows, targets, options.sequence_length, threads, row_max,
                         row_log_sum, out.policy_logps, weights);
@@ -262,15 +327,18 @@ inline void linear_sweep::run(bool score, bool differentiate, chunk_evaluator ev
               logits.colwise().sum();
         }
         if (gradients.hidden.data() != nullptr) {
-          d_gathered.resize(logits.rows(), static_cast<Eigen::Index>(width));
-          d_gathered.noalias() = logits * as_eigen(weight);
+          chunk_hidden_gradient(logits, weight, threads, d_gathered);
           auto d_hidden = as_eigen(gradients.hidden);
           for (std::size_t k = 0; k < rows.size(); ++k) {
             d_hidden.row(rows[k]) = d_gathered.row(static_cast<Eigen::Index>(k));
           }
         }
         if (gradients.weight.data() != nullptr) {
-          as_eigen(gradients.weight).noalias() += logits.transpose() * gathered;
+          auto d_weight = as_eigen(gradients.weight);
+          for_each_block(vocab, kVocabBlock, threads, [&](Eigen::Index v, Eigen::Index count) {
+            d_weight.middleRows(v, count).noalias() +=
+                logits.middleCols(v, count).transpose() * gathered;
+          });
         }
       }
       std::size_t const extra =
