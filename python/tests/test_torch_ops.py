@@ -290,6 +290,43 @@ def test_fused_linear_matches_the_logits_path():
             assert (a.grad - b.grad).abs().max().item() <= 1e-4 * a.grad.abs().max().item() + 1e-7, loss_type
 
 
+def test_cpu_ops_run_on_torchs_thread_count_with_the_same_bits(monkeypatch):
+    """The C++ CPU ops take torch.get_num_threads() threads (not every core), and their results
+    do not depend on it: the fused linear op's products run in blocks fixed by the shapes (here
+    2 vocabulary blocks and 2 x 2 tiles of d(hidden), so two threads really split them)."""
+    g = torch.Generator().manual_seed(11)
+    B, T, H, V = 4, 80, 300, 1100
+    hidden = torch.randn(B, T, H, generator=g)
+    weight = torch.randn(V, H, generator=g) * 0.1
+    labels = torch.randint(0, V, (B, T), generator=g)
+    labels[:, :5] = -100
+    ref = torch.randn(B, generator=g) - 300
+    seen = []
+    for name in ("fused_linear_preference_loss", "preference_loss"):
+        original = getattr(_ipo, name)
+
+        def recording(*args, _original=original):
+            seen.append(args[-1]["threads"])
+            return _original(*args)
+
+        monkeypatch.setattr(_ipo, name, recording)
+    before = torch.get_num_threads()
+    results = []
+    try:
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            h, w = hidden.clone().requires_grad_(True), weight.clone().requires_grad_(True)
+            loss, _ = it.fused_linear_preference_loss(h, w, labels, ref)
+            loss.backward()
+            logits_loss, _ = it.preference_loss(hidden[:2] @ weight.T, labels[:2], ref[:2])
+            results.append((loss.detach(), h.grad, w.grad, logits_loss.detach()))
+    finally:
+        torch.set_num_threads(before)
+    assert seen == [1, 1, 2, 2]
+    for a, b in zip(*results, strict=True):
+        assert torch.equal(a, b)
+
+
 def test_cuda_variant_takes_one_pairwise_loss_type():
     """What the CUDA variant runs is decided on the host before any device work (this check
     needs no GPU): one pairwise loss type with weight 1; lists, sft, aot and LD-DPO are refused

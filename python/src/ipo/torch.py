@@ -442,6 +442,12 @@ def _generic_fused_linear(hidden, weight, bias, labels, ref_logps, ref_hidden, r
     return result, d_hidden, d_weight, d_bias
 
 
+def _on_torch_threads(options: dict) -> dict:
+    """``options`` for the C++ CPU ops, on as many threads as PyTorch's intra-op pool
+    (torch.set_num_threads), not on every core: the kernels' results do not depend on it."""
+    return {**options, "threads": torch.get_num_threads()}
+
+
 def _run_preference_loss(logits, labels, ref_logps, gradient, options: str) -> dict:
     """One call of the logits op on the logits' device; ``gradient`` may be the logits buffer."""
     opts = json.loads(options)
@@ -452,7 +458,7 @@ def _run_preference_loss(logits, labels, ref_logps, gradient, options: str) -> d
         _warn_once_without_cuda_variant(logits)
         return _generic_preference_loss(logits, labels, ref_logps, gradient, opts)
     _require_cpu(labels, ref_logps, op="preference_loss")
-    return _ipo.preference_loss(logits, labels.contiguous(), ref_logps, gradient, opts)
+    return _ipo.preference_loss(logits, labels.contiguous(), ref_logps, gradient, _on_torch_threads(opts))
 
 
 def _outputs(result: dict, batch: int, device) -> tuple:
@@ -688,7 +694,7 @@ def _fused_linear_op(
         d_bias,
         chunk_rows,
         0,
-        json.loads(options),
+        _on_torch_threads(json.loads(options)),
     )
     loss, logps, counts, stats, chosen, rejected = _outputs(result, labels.shape[0], hidden.device)
     if d_bias is None:
