@@ -13,7 +13,9 @@ autograd; with ``inplace=True`` it is written over the logits buffer, so no seco
 ``[B*T, V]`` tensor is allocated (the logits are garbage afterwards).
 
 The ops are ``torch.library`` custom ops with fake implementations, so they run under
-``torch.compile`` without graph breaks. Both run on the CPU and on CUDA tensors. On CUDA a call
+``torch.compile`` without graph breaks. Both run on the CPU and on CUDA tensors. On the CPU
+they run ipo's C++ kernels on ``torch.get_num_threads()`` threads (results are the same bits
+for any count). On CUDA a call
 with one pairwise loss type runs the package's CUDA kernels when it was built with its CUDA
 variant (``ipo._ipo.has_cuda``; see the README), on the current stream: for
 :func:`fused_linear_preference_loss` hidden states, weight and bias in fp32, bf16 or fp16
