@@ -261,42 +261,34 @@ void BM_FusedLinear(benchmark::State& state) {
   o.threads = threads;
   L::preference_loss_result result;
   L::fused_linear_report report;
-  // The three bare products of the same shapes (1,024 scored rows) on the same threads and
-  // blocks, timed right after every
-  // fused iteration (this machine's GEMM throughput drifts by 10-20% over tens of seconds);
-  // each side keeps its best time. Their buffers stay allocated, the fused call allocates its
+  // The three bare products of the same shapes (1,024 scored rows) in the same blocks on the
+  // same threads (the sweep's own product functions), timed right after every fused iteration
+  // (this machine's GEMM throughput drifts by 10-20% over tens of seconds); each side keeps its
+  // best time. Their buffers stay allocated, the fused call allocates its
   // own chunk each time.
   Eigen::Index const n = 1024;
   matrix gathered = hidden.topRows(n), logits(n, V), d_gathered(n, H);
+  auto const weight_view = ipo::matrix_view<float const>(weight.data(), static_cast<std::size_t>(V),
+                                                         static_cast<std::size_t>(H));
+  auto const d_weight_view = ipo::matrix_view<float>(d_weight.data(), static_cast<std::size_t>(V),
+                                                     static_cast<std::size_t>(H));
   double fused_s = 1e30, gemm_s = 1e30;
   for (auto _ : state) {
     auto const start = std::chrono::steady_clock::now();
     report = L::fused_linear_preference_loss(
         ipo::matrix_view<float const>(hidden.data(), rows, static_cast<std::size_t>(H)),
-        ipo::matrix_view<float const>(weight.data(), static_cast<std::size_t>(V),
-                                      static_cast<std::size_t>(H)),
-        {}, std::span<std::int64_t const>(labels), L::linear_reference{ref, {}, {}, {}},
-        L::sigmoid_loss{0.1}, o, {}, result,
+        weight_view, {}, std::span<std::int64_t const>(labels),
+        L::linear_reference{ref, {}, {}, {}}, L::sigmoid_loss{0.1}, o, {}, result,
         {ipo::matrix_view<float>(d_hidden.data(), rows, static_cast<std::size_t>(H)),
-         ipo::matrix_view<float>(d_weight.data(), static_cast<std::size_t>(V),
-                                 static_cast<std::size_t>(H)),
+         d_weight_view,
          {}});
     benchmark::DoNotOptimize(result.loss);
     fused_s = std::min(fused_s, seconds_since(start));
     state.PauseTiming();
     auto const gemm_start = std::chrono::steady_clock::now();
-    auto const vocab = static_cast<std::size_t>(V);
-    L::detail::for_each_block(vocab, L::detail::kVocabBlock, threads, [&](auto v, auto count) {
-      logits.middleCols(v, count).noalias() = gathered * weight.middleRows(v, count).transpose();
-    });
-    L::detail::chunk_hidden_gradient(logits,
-                                     ipo::matrix_view<float const>(weight.data(),
-                                                                   static_cast<std::size_t>(V),
-                                                                   static_cast<std::size_t>(H)),
-                                     threads, d_gathered);
-    L::detail::for_each_block(vocab, L::detail::kVocabBlock, threads, [&](auto v, auto count) {
-      d_weight.middleRows(v, count).noalias() += logits.middleCols(v, count).transpose() * gathered;
-    });
+    L::detail::chunk_logits_product(gathered, weight_view, threads, logits);
+    L::detail::chunk_hidden_gradient(logits, weight_view, threads, d_gathered);
+    L::detail::chunk_weight_gradient(logits, gathered, threads, d_weight_view);
     benchmark::DoNotOptimize(d_weight.data());
     gemm_s = std::min(gemm_s, seconds_since(gemm_start));
     state.ResumeTiming();

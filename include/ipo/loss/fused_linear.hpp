@@ -154,6 +154,25 @@ inline void chunk_hidden_gradient(row_major const& logits, matrix_view<float con
                 });
 }
 
+/// logits = gathered * weight^T, in blocks of kVocabBlock vocabulary entries.
+inline void chunk_logits_product(row_major const& gathered, matrix_view<float const> weight,
+                                 unsigned threads, row_major& logits) {
+  logits.resize(gathered.rows(), static_cast<Eigen::Index>(weight.rows()));
+  auto const w = as_eigen(weight);
+  for_each_block(weight.rows(), kVocabBlock, threads, [&](Eigen::Index v, Eigen::Index count) {
+    logits.middleCols(v, count).noalias() = gathered * w.middleRows(v, count).transpose();
+  });
+}
+
+/// d_weight += logits^T * gathered, in blocks of kVocabBlock vocabulary entries.
+inline void chunk_weight_gradient(row_major const& logits, row_major const& gathered,
+                                  unsigned threads, matrix_view<float> d_weight) {
+  auto dw = as_eigen(d_weight);
+  for_each_block(d_weight.rows(), kVocabBlock, threads, [&](Eigen::Index v, Eigen::Index count) {
+    dw.middleRows(v, count).noalias() += logits.middleCols(v, count).transpose() * gathered;
+  });
+}
+
 /// logits = gathered * weight^T + bias, for the given rows of `hidden`.
 inline void chunk_logits(matrix_view<float const> hidden, matrix_view<float const> weight,
                          std::span<float const> bias, std::span<std::uint32_t const> rows,
@@ -164,11 +183,7 @@ inline void chunk_logits(matrix_view<float const> hidden, matrix_view<float cons
   for (Eigen::Index i = 0; i < n; ++i) {
     gathered.row(i) = h.row(rows[static_cast<std::size_t>(i)]);
   }
-  logits.resize(n, static_cast<Eigen::Index>(weight.rows()));
-  auto const w = as_eigen(weight);
-  for_each_block(weight.rows(), kVocabBlock, threads, [&](Eigen::Index v, Eigen::Index count) {
-    logits.middleCols(v, count).noalias() = gathered * w.middleRows(v, count).transpose();
-  });
+  chunk_logits_product(gathered, weight, threads, logits);
   if (!bias.empty()) {
     logits.rowwise() +=
         Eigen::Map<Eigen::RowVectorXf const>(bias.data(), static_cast<Eigen::Index>(bias.size()));
@@ -334,11 +349,7 @@ inline void linear_sweep::run(bool score, bool differentiate, chunk_evaluator ev
           }
         }
         if (gradients.weight.data() != nullptr) {
-          auto d_weight = as_eigen(gradients.weight);
-          for_each_block(vocab, kVocabBlock, threads, [&](Eigen::Index v, Eigen::Index count) {
-            d_weight.middleRows(v, count).noalias() +=
-                logits.middleCols(v, count).transpose() * gathered;
-          });
+          chunk_weight_gradient(logits, gathered, threads, gradients.weight);
         }
       }
       std::size_t const extra =
