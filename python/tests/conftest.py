@@ -22,6 +22,20 @@ def bundled_traces() -> list[dict]:
         return [json.loads(line) for line in f]
 
 
+def linear_batch(seed: int, B: int, T: int, H: int, V: int, weight_scale: float, prompt: int):
+    """Hidden states [B, T, H], an lm_head [V, H] (times ``weight_scale``) and causal-LM labels
+    with the first ``prompt`` positions ignored, drawn in that order from a generator seeded
+    with ``seed``; the generator is returned too, for whatever the caller draws next."""
+    import torch
+
+    g = torch.Generator().manual_seed(seed)
+    hidden = torch.randn(B, T, H, generator=g)
+    weight = torch.randn(V, H, generator=g) * weight_scale
+    labels = torch.randint(0, V, (B, T), generator=g)
+    labels[:, :prompt] = -100
+    return hidden, weight, labels, g
+
+
 def scripted_continuation(trace_id: str, prefix: str, round_: int, trigger_id: int) -> str:
     """The bundled scripted generator's rule (examples/data/scripted_generator.py)."""
     sys.path.insert(0, str(DATA))

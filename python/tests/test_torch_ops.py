@@ -14,6 +14,7 @@ torch = pytest.importorskip("torch")
 import torch.nn.functional as F  # noqa: E402
 
 import ipo.torch as it  # noqa: E402
+from conftest import linear_batch  # noqa: E402
 from ipo import _ipo  # noqa: E402
 
 
@@ -294,13 +295,8 @@ def test_cpu_ops_run_on_torchs_thread_count_with_the_same_bits(monkeypatch):
     """The C++ CPU ops take torch.get_num_threads() threads (not every core), and their results
     do not depend on it: the fused linear op's products run in blocks fixed by the shapes (here
     2 vocabulary blocks and 2 x 2 tiles of d(hidden), so two threads really split them)."""
-    g = torch.Generator().manual_seed(11)
-    B, T, H, V = 4, 80, 300, 1100
-    hidden = torch.randn(B, T, H, generator=g)
-    weight = torch.randn(V, H, generator=g) * 0.1
-    labels = torch.randint(0, V, (B, T), generator=g)
-    labels[:, :5] = -100
-    ref = torch.randn(B, generator=g) - 300
+    hidden, weight, labels, g = linear_batch(11, B=4, T=80, H=300, V=1100, weight_scale=0.1, prompt=5)
+    ref = torch.randn(4, generator=g) - 300
     seen = []
     for name in ("fused_linear_preference_loss", "preference_loss"):
         original = getattr(_ipo, name)
@@ -392,12 +388,8 @@ def test_fused_linear_chunks_default_to_a_memory_budget_on_both_devices():
     assert it._device_chunk_rows(500, 100, 7) == 100  # never more than every row
     assert it._device_chunk_rows(0, 100, 7) == 100  # 0 only from a direct op call: one chunk
 
-    g = torch.Generator().manual_seed(3)
     B, T, H, V = 4, 6, 8, 37
-    hidden = torch.randn(B, T, H, generator=g)
-    weight = torch.randn(V, H, generator=g) * 0.3
-    labels = torch.randint(0, V, (B, T), generator=g)
-    labels[:, :2] = -100
+    hidden, weight, labels, g = linear_batch(3, B, T, H, V, weight_scale=0.3, prompt=2)
     ref = -torch.rand(B, generator=g) * 10
     results = []
     for kwargs in ({}, {"memory_budget_bytes": V * 4 * 3}, {"chunk_rows": 1}):

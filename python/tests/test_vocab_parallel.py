@@ -6,17 +6,12 @@ from __future__ import annotations
 import pytest
 
 torch = pytest.importorskip("torch")
-from conftest import spawn_gloo  # noqa: E402
+from conftest import linear_batch, spawn_gloo  # noqa: E402
 
 
 def problem():
-    g = torch.Generator().manual_seed(11)
-    B, T, H, V = 6, 7, 12, 50
-    hidden = torch.randn(B, T, H, generator=g)
-    weight = torch.randn(V, H, generator=g) * 0.4
-    labels = torch.randint(0, V, (B, T), generator=g)
-    labels[:, :2] = -100
-    ref = torch.randn(B, generator=g) - 20.0
+    hidden, weight, labels, g = linear_batch(11, B=6, T=7, H=12, V=50, weight_scale=0.4, prompt=2)
+    ref = torch.randn(6, generator=g) - 20.0
     return hidden, weight, labels, ref
 
 
