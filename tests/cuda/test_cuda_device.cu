@@ -101,16 +101,19 @@ std::pair<double, double> max_difference(T const* device, std::vector<float> con
   double scale = 1e-30, error = 0;
   for (std::size_t k = 0; k < cpu.size(); ++k) {
     scale = std::max(scale, std::fabs(double(cpu[k])));
-    error = std::max(error, std::fabs(double(cpu[k]) - double(ipo::to_float(host[k]))));
+    double const difference = std::fabs(double(cpu[k]) - double(ipo::to_float(host[k])));
+    error = std::isfinite(difference) ? std::max(error, difference) : HUGE_VAL; // NaN shows
   }
   return {error, scale};
 }
 
 // The fused linear variant (cuBLAS; tensor cores for bf16 / fp16) against the CPU one, which
-// runs in fp32 on the same values (the 16-bit inputs widened exactly).
+// runs in fp32 on the same values (the 16-bit inputs widened exactly). The gradients' buffers
+// start as NaN: the call must write every entry (the first chunk writes d(weight), the later
+// ones add to it).
 template <class T>
 void compare_fused_linear(std::size_t pairs, std::size_t seq_len, std::size_t width,
-                          std::size_t vocab) {
+                          std::size_t vocab, std::size_t chunk_rows) {
   std::size_t const rows = 2 * pairs * seq_len, sequences = 2 * pairs;
   std::mt19937 rng(9);
   std::normal_distribution<float> value(0.0f, 0.3f);
@@ -151,10 +154,12 @@ void compare_fused_linear(std::size_t pairs, std::size_t seq_len, std::size_t wi
   T* d_bias = upload(bias);
   std::int64_t* d_labels = upload(labels);
   float* d_ref = upload(ref);
-  T* g_hidden = upload(hidden); // overwritten by the call
+  T* g_hidden = upload(hidden); // all three overwritten by the call
   float* g_weight = upload(cpu_dw);
   float* g_bias = upload(cpu_db);
-  std::size_t const chunk_rows = seq_len * 4;
+  cudaMemset(g_hidden, 0xFF, hidden.size() * sizeof(T)); // NaN in every type
+  cudaMemset(g_weight, 0xFF, cpu_dw.size() * sizeof(float));
+  cudaMemset(g_bias, 0xFF, cpu_db.size() * sizeof(float));
   std::size_t const bytes =
       L::cuda::fused_linear_workspace_bytes<T>(rows, sequences, width, vocab, chunk_rows);
   void* workspace = nullptr;
@@ -303,9 +308,12 @@ int main() {
   compare<float>(4, 33, 1001, L::simpo_loss{}, 2);
   compare<ipo::bf16>(4, 64, 50257, L::identity_po_loss{}, 3);
   compare<ipo::fp16>(2, 16, 4099, L::discopop_loss{}, 4);
-  compare_fused_linear<float>(4, 32, 256, 5003);
-  compare_fused_linear<ipo::bf16>(4, 32, 256, 5003);
-  compare_fused_linear<ipo::fp16>(2, 16, 128, 4099);
+  // About 15 scored rows per sequence: one chunk of every pair, or a pair per chunk.
+  compare_fused_linear<float>(4, 32, 256, 5003, 128);
+  compare_fused_linear<float>(4, 32, 256, 5003, 32);
+  compare_fused_linear<ipo::bf16>(4, 32, 256, 5003, 128);
+  compare_fused_linear<ipo::bf16>(4, 32, 256, 5003, 32);
+  compare_fused_linear<ipo::fp16>(2, 16, 128, 4099, 64);
   std::printf("%d checks failed\n", failures);
   return failures == 0 ? 0 : 1;
 }

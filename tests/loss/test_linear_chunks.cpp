@@ -10,10 +10,13 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <span>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -146,11 +149,8 @@ struct host_backend {
     }
     for (std::size_t i = first; i < last; ++i) {
       auto const [c, r] = D::pair_sequences(L::pair_layout::concatenated, P, i);
-      for (std::size_t s : {c, r}) {
-        sequence_logp[s] = 0;
-        for (std::int32_t k = 0; k < count[s]; ++k) {
-          sequence_logp[s] += slot_logp[s * T_len + std::size_t(k)];
-        }
+      for (std::size_t s : {c, r}) { // a warp per sequence
+        sequence_logp[s] = D::emulated_sequence_logp(slot_logp.data() + s * T_len, count[s]);
       }
       REQUIRE((count[c] > 0 && count[r] > 0));
       auto const v = D::evaluate_pair_math(objective, sequence_logp[c], sequence_logp[r], ref[c],
@@ -181,6 +181,10 @@ struct host_backend {
         d_hidden.at(slot_row.at(chunk_slots[k]) * width + j) = d_gathered.at(k * width + j);
       }
     }
+  }
+  void clear_accumulated() {
+    std::fill(d_weight.begin(), d_weight.end(), 0.0f);
+    std::fill(d_bias.begin(), d_bias.end(), 0.0f);
   }
   void summarize(std::size_t P) {
     sums = {};
@@ -254,8 +258,9 @@ void compare_with_cpu(std::size_t chunk_rows, std::size_t weight_padding,
   b.d_gathered.resize(chunk_rows * H);
   b.ones.assign(chunk_rows, ipo::from_float<T>(1.0f));
   b.d_hidden.assign(rows * H, ipo::from_float<T>(0.0f));
-  b.d_weight.assign(V * H, 0.0f);
-  b.d_bias.assign(V, 0.0f);
+  // The first chunk writes d(weight) and d(bias) over whatever they held.
+  b.d_weight.assign(V * H, std::numeric_limits<float>::quiet_NaN());
+  b.d_bias.assign(V, std::numeric_limits<float>::quiet_NaN());
 
   D::linear_chunk_plan plan;
   plan.sequence_length = T_len;
@@ -288,9 +293,10 @@ void compare_with_cpu(std::size_t chunk_rows, std::size_t weight_padding,
     double scale = 1e-30, error = 0;
     for (std::size_t k = 0; k < want.size(); ++k) {
       scale = std::max(scale, std::fabs(double(want[k])));
-      error = std::max(error, std::fabs(double(want[k]) - double(ipo::to_float(got[k]))));
+      double const difference = std::fabs(double(want[k]) - double(ipo::to_float(got[k])));
+      error = std::isfinite(difference) ? std::max(error, difference) : HUGE_VAL; // NaN shows
     }
-    INFO(name << ": largest difference " << error << " of " << scale);
+    INFO(std::string(name) << ": largest difference " << error << " of " << scale);
     CHECK(error <= tolerance * scale);
   };
   // The device's d(weight) is [V x H] row-major (its column-major [H x V]), as the CPU's.
@@ -309,17 +315,25 @@ TEST_CASE_TEMPLATE("the CUDA fused linear's chunk loop and products equal the CP
   compare_with_cpu<T>(100, 0, 1); // every pair in one chunk
 }
 
+namespace {
+
+/// A backend whose steps do nothing: the chunking alone.
+struct null_backend {
+  void begin_chunk(std::span<std::uint32_t const>) {}
+  void product(D::linear_product const&) {}
+  void add_bias(int) {}
+  void row_stats(int) {}
+  void pairs(std::size_t, std::size_t) {}
+  void logits_gradient(int) {}
+  void scatter_hidden(int) {}
+  void summarize(std::size_t) {}
+  void clear_accumulated() {}
+};
+
+} // namespace
+
 TEST_CASE("a pair longer than the device chunk is an argument error") {
-  struct no_backend {
-    void begin_chunk(std::span<std::uint32_t const>) {}
-    void product(D::linear_product const&) {}
-    void add_bias(int) {}
-    void row_stats(int) {}
-    void pairs(std::size_t, std::size_t) {}
-    void logits_gradient(int) {}
-    void scatter_hidden(int) {}
-    void summarize(std::size_t) {}
-  } none;
+  null_backend none;
   std::vector<std::int32_t> const counts = {5, 4, 6, 7}; // pairs (0, 2) and (1, 3): 11 rows each
   D::linear_chunk_plan plan;
   plan.sequence_length = 8;
@@ -331,4 +345,44 @@ TEST_CASE("a pair longer than the device chunk is an argument error") {
                        ipo::argument_error);
   plan.chunk_rows = 11;
   CHECK(D::run_linear_chunks(none, std::span<std::int32_t const>(counts), plan, "f").chunks == 2);
+}
+
+TEST_CASE("the first chunk with scored rows writes d(weight) and d(bias); the others add to them") {
+  struct recording_backend : null_backend {
+    std::vector<bool> weight_accumulates, bias_accumulates;
+    int clears = 0;
+    void product(D::linear_product const& g) {
+      if (g.c == D::linear_buffer::d_weight) {
+        weight_accumulates.push_back(g.accumulate);
+      } else if (g.c == D::linear_buffer::d_bias) {
+        bias_accumulates.push_back(g.accumulate);
+      } else {
+        CHECK_FALSE(g.accumulate); // logits and d(hidden) are per chunk
+      }
+    }
+    void clear_accumulated() { ++clears; }
+  };
+  D::linear_chunk_plan plan;
+  plan.sequence_length = 8;
+  plan.width = plan.vocab = plan.weight_ld = 4;
+  plan.chunk_rows = 6;
+  plan.d_hidden = plan.d_weight = plan.d_bias = true;
+  // Pairs (0, 2) and (1, 3) of 6 and 4 scored rows: two chunks.
+  std::vector<std::int32_t> const counts = {2, 3, 4, 1};
+  recording_backend two;
+  CHECK(D::run_linear_chunks(two, std::span<std::int32_t const>(counts), plan, "f").chunks == 2);
+  CHECK(two.weight_accumulates == std::vector<bool>{false, true});
+  CHECK(two.bias_accumulates == std::vector<bool>{false, true});
+  CHECK(two.clears == 0);
+  // No scored row anywhere (pairs skipped by the caller's policy): no product, one clear.
+  std::vector<std::int32_t> const empty = {0, 0, 0, 0};
+  recording_backend none;
+  CHECK(D::run_linear_chunks(none, std::span<std::int32_t const>(empty), plan, "f").chunks == 1);
+  CHECK(none.weight_accumulates.empty());
+  CHECK(none.clears == 1);
+  // Without d(weight) and d(bias) there is nothing to clear.
+  plan.d_weight = plan.d_bias = false;
+  recording_backend hidden_only;
+  D::run_linear_chunks(hidden_only, std::span<std::int32_t const>(empty), plan, "f");
+  CHECK(hidden_only.clears == 0);
 }

@@ -9,7 +9,8 @@
 // the logits gradient (fp32, over the logits, for T = fp32; rounded to T in a second n x V
 // buffer otherwise, as a bf16 model's autograd holds it), then three products on T operands
 // with fp32 accumulation: d(bias) += column sums (fp32), dH_c = dlogits W (in T) scattered to
-// d(hidden), d(weight) += dlogits^T H_c (fp32): 6 n H V flops. The reference side is
+// d(hidden), d(weight) += dlogits^T H_c (fp32; the first chunk writes it, so nothing zeroes the
+// V x H fp32 buffer first): 6 n H V flops. The reference side is
 // precomputed per-sequence log-probabilities (device), or none for reference-free objectives.
 // The call returns after reading the results back (it synchronises `stream`).
 #pragma once
@@ -184,13 +185,23 @@ struct cuda_linear_backend {
     check_cuda(cudaGetLastError(), fn);
   }
   void logits_gradient(int n) {
-    chunk_gradient_kernel<row_block, T><<<n, row_block, 0, stream>>>(
+    chunk_gradient_kernel<gradient_block, T><<<n, gradient_block, 0, stream>>>(
         logits, d_logits, vocab, options.sequence_length, chunk_slots, st);
   }
   void scatter_hidden(int n) {
     scatter_rows_kernel<128, T><<<n, 128, 0, stream>>>(d_gathered, hidden.cols(), chunk_slots, st,
                                                        gradients.hidden.data(),
                                                        gradients.hidden.row_stride());
+  }
+  void clear_accumulated() { // no chunk had scored rows
+    if (gradients.weight.data() != nullptr) {
+      check_cuda(cudaMemsetAsync(gradients.weight.data(), 0, vocab * hidden.cols() * sizeof(float),
+                                 stream),
+                 fn);
+    }
+    if (gradients.bias != nullptr) {
+      check_cuda(cudaMemsetAsync(gradients.bias, 0, vocab * sizeof(float), stream), fn);
+    }
   }
   void summarize(std::size_t pairs) {
     summarize_kernel<256><<<1, 256, 0, stream>>>(per_pair, pairs, st);
@@ -254,24 +265,15 @@ fused_linear_preference_loss(cublasHandle_t handle, matrix_view<T const> hidden,
                                          : reinterpret_cast<T*>(base + layout.d_logits);
   auto* ones = reinterpret_cast<T*>(base + layout.ones);
 
-  unsigned long long const none = ~0ull;
-  check_cuda(
-      cudaMemcpyAsync(st.first_bad_label, &none, sizeof none, cudaMemcpyHostToDevice, stream), fn);
-  check_cuda(
-      cudaMemcpyAsync(st.first_empty_pair, &none, sizeof none, cudaMemcpyHostToDevice, stream), fn);
-  detail::fill_ones_kernel<T>
-      <<<static_cast<unsigned>((chunk_rows + 255) / 256), 256, 0, stream>>>(ones, chunk_rows);
-  if (gradients.hidden.data() != nullptr) {
+  detail::reset_flags(st, stream, fn);
+  if (gradients.bias != nullptr) { // the d(bias) product's operand
+    detail::fill_ones_kernel<T>
+        <<<static_cast<unsigned>((chunk_rows + 255) / 256), 256, 0, stream>>>(ones, chunk_rows);
+  }
+  if (gradients.hidden.data() != nullptr) { // the unscored rows' zeros
     check_cuda(cudaMemset2DAsync(gradients.hidden.data(), gradients.hidden.row_stride() * sizeof(T),
                                  0, width * sizeof(T), rows, stream),
                fn);
-  }
-  if (gradients.weight.data() != nullptr) {
-    check_cuda(cudaMemsetAsync(gradients.weight.data(), 0, vocab * width * sizeof(float), stream),
-               fn);
-  }
-  if (gradients.bias != nullptr) {
-    check_cuda(cudaMemsetAsync(gradients.bias, 0, vocab * sizeof(float), stream), fn);
   }
   std::size_t const T_len = options.sequence_length;
   detail::plan_kernel<Label, 256><<<static_cast<unsigned>(sequences), 256, 0, stream>>>(

@@ -49,7 +49,7 @@ struct device_state {
   float* rejected_reward;    // [P]
   double* sums;              // [7] loss, objective, nll, chosen, rejected, margin, accuracy
   std::int32_t* counted;     // [1]
-  unsigned long long* first_bad_label;  // [1] index + 1 of the first invalid label, 0 if none
+  unsigned long long* first_bad_label;  // [1] index + 1 of the first invalid label, ~0 if none
   unsigned long long* first_empty_pair; // [1] pair + 1 of the first pair with an unscored side
 };
 
@@ -119,6 +119,19 @@ __global__ void __launch_bounds__(Block)
   }
 }
 
+/// Sequence s's summed log-probability by the calling warp (all 32 lanes call it; the sum is
+/// lane 0's): lane_logp_sum() per lane, then a shuffle-down tree. 2 words per scored row read.
+__device__ inline double warp_sequence_logp(device_state const& st, std::size_t s,
+                                            std::size_t seq_len) {
+  constexpr unsigned lanes = ipo::loss::detail::sequence_sum_lanes;
+  double sum = ipo::loss::detail::lane_logp_sum(st.slot_logp + s * seq_len, st.count[s],
+                                                threadIdx.x % lanes);
+  for (unsigned offset = lanes / 2; offset > 0; offset /= 2) {
+    sum += __shfl_down_sync(0xffffffffu, sum, offset);
+  }
+  return sum;
+}
+
 /// Pair i's objective (pair_sequences() gives its sides): stores its loss, rewards and its
 /// sequences' scales, and returns its share of the means (zero for a pair with an unscored side).
 template <class O>
@@ -145,7 +158,8 @@ __device__ ipo::loss::detail::pair_sums store_pair(O const& objective, std::size
                                        st.rejected_reward[i], nll_weight, counted);
 }
 
-/// One block: per-sequence sums (in row order), the objective of every pair, the means.
+/// One block: per-sequence sums (a warp each, in a fixed order), the objective of every pair,
+/// the means.
 template <class O, int Block>
 __global__ void __launch_bounds__(Block)
     pairs_kernel(O objective, std::size_t sequences, std::size_t seq_len, pair_layout layout,
@@ -159,13 +173,14 @@ __global__ void __launch_bounds__(Block)
   } temp;
   __shared__ int counted;
   std::size_t const pairs = sequences / 2;
-  for (std::size_t s = threadIdx.x; s < sequences; s += Block) {
-    double sum = 0;
-    for (std::int32_t k = 0; k < st.count[s]; ++k) {
-      sum += st.slot_logp[s * seq_len + static_cast<std::size_t>(k)];
+  constexpr unsigned lanes = ipo::loss::detail::sequence_sum_lanes, warps = Block / lanes;
+  static_assert(Block % lanes == 0, "whole warps per block");
+  for (std::size_t s = threadIdx.x / lanes; s < sequences; s += warps) { // a warp per sequence
+    double const sum = warp_sequence_logp(st, s, seq_len);
+    if (threadIdx.x % lanes == 0) {
+      st.sequence_logp[s] = sum;
+      st.sequence_scale[s] = 0.0f;
     }
-    st.sequence_logp[s] = sum;
-    st.sequence_scale[s] = 0.0f;
   }
   int mine = 0;
   for (std::size_t i = threadIdx.x; i < pairs; i += Block) {
@@ -294,18 +309,20 @@ __global__ void __launch_bounds__(Block)
     counted = total;
     *st.counted = total;
   }
-  __syncthreads();
-  for (std::size_t i = first + threadIdx.x; i < last; i += Block) {
-    auto const [c, r] = ipo::loss::detail::pair_sequences(layout, pairs, i);
-    std::size_t const sides[2] = {c, r};
-    for (std::size_t s : sides) {
-      double sum = 0;
-      for (std::int32_t k = 0; k < st.count[s]; ++k) {
-        sum += st.slot_logp[s * seq_len + static_cast<std::size_t>(k)];
-      }
+  constexpr unsigned lanes = ipo::loss::detail::sequence_sum_lanes, warps = Block / lanes;
+  static_assert(Block % lanes == 0, "whole warps per block");
+  for (std::size_t j = threadIdx.x / lanes; j < 2 * (last - first); j += warps) {
+    auto const [c, r] = ipo::loss::detail::pair_sequences(layout, pairs, first + j / 2);
+    std::size_t const s = j % 2 == 0 ? c : r; // a warp per sequence of the chunk's pairs
+    double const sum = warp_sequence_logp(st, s, seq_len);
+    if (threadIdx.x % lanes == 0) {
       st.sequence_logp[s] = sum;
       st.sequence_scale[s] = 0.0f;
     }
+  }
+  __syncthreads();
+  for (std::size_t i = first + threadIdx.x; i < last; i += Block) {
+    auto const [c, r] = ipo::loss::detail::pair_sequences(layout, pairs, i);
     if ((st.count[c] == 0 || st.count[r] == 0) && !skip_empty) {
       atomicMin(st.first_empty_pair, static_cast<unsigned long long>(i) + 1ull);
     }

@@ -68,6 +68,10 @@ struct linear_chunk_plan {
 ///   add_bias(n), row_stats(n), logits_gradient(n), scatter_hidden(n)
 ///   pairs(first, last)      the objective of pairs [first, last) (also for a chunk of none)
 ///   summarize(pairs)        the means over every pair, after the last chunk
+///   clear_accumulated()     zeros d(weight) and d(bias) when no chunk wrote them
+/// d(weight) and d(bias) are written, not accumulated, by the first chunk that has scored rows
+/// (so the caller need not zero them first: for a 128256 x 4096 head that is 2 GiB of fp32
+/// written and read again), and accumulated by the chunks after it.
 /// `counts` are the scored rows of each sequence. A pair with more scored rows than
 /// chunk_rows is an ipo::argument_error (the device workspace holds chunk_rows rows).
 template <class Backend>
@@ -79,6 +83,7 @@ fused_linear_report run_linear_chunks(Backend& backend, std::span<std::int32_t c
   bool const any_gradient = p.d_hidden || p.d_weight || p.d_bias;
   using B = linear_buffer;
   fused_linear_report report;
+  bool accumulated = false; // whether a chunk has written d(weight) and d(bias) yet
   std::vector<std::uint32_t> slots;
   for (std::size_t first = 0; first < pairs;) {
     slots.clear();
@@ -115,7 +120,7 @@ fused_linear_report run_linear_chunks(Backend& backend, std::span<std::int32_t c
       backend.logits_gradient(n);
       if (p.d_bias) { // column-major d_bias [V x 1] += dlogits^T [V x n] ones [n x 1]
         backend.product(
-            {false, false, V, 1, n, B::logits_gradient, V, B::ones, n, true, B::d_bias, V});
+            {false, false, V, 1, n, B::logits_gradient, V, B::ones, n, accumulated, B::d_bias, V});
       }
       if (p.d_hidden) { // d_gathered^T [H x n] = W^T [H x V] dlogits^T [V x n]
         backend.product(
@@ -123,13 +128,17 @@ fused_linear_report run_linear_chunks(Backend& backend, std::span<std::int32_t c
         backend.scatter_hidden(n);
       }
       if (p.d_weight) { // d_weight^T [H x V] += gathered^T [H x n] dlogits [n x V]
-        backend.product(
-            {false, true, H, V, n, B::gathered, H, B::logits_gradient, V, true, B::d_weight, H});
+        backend.product({false, true, H, V, n, B::gathered, H, B::logits_gradient, V, accumulated,
+                         B::d_weight, H});
       }
+      accumulated = true;
     }
     report.max_chunk_rows = std::max(report.max_chunk_rows, slots.size());
     ++report.chunks;
     first = last;
+  }
+  if (!accumulated && (p.d_weight || p.d_bias)) {
+    backend.clear_accumulated();
   }
   backend.summarize(pairs);
   return report;

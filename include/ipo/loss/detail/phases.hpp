@@ -222,6 +222,38 @@ IPO_HOST_DEVICE inline double target_log_prob(float target_logit, row_stats s) n
   return (static_cast<double>(target_logit) - s.max) - log(static_cast<double>(s.sum_exp));
 }
 
+/// Lanes (one warp) that sum a sequence's log-probabilities in the pairs kernels.
+inline constexpr unsigned sequence_sum_lanes = 32;
+
+/// Lane `lane`'s share of a sequence's summed log-probability: its scored rows k = lane,
+/// lane + 32, ... in order. The lanes' shares then meet in a fixed tree (offsets 16, 8, 4, 2,
+/// 1: a warp's shuffle-down reduction), so the sum is the same on every run; it differs from a
+/// plain row-order sum only by fp64 rounding.
+IPO_HOST_DEVICE inline double lane_logp_sum(double const* logps, std::int32_t count,
+                                            unsigned lane) noexcept {
+  double sum = 0;
+  for (std::int32_t k = static_cast<std::int32_t>(lane); k < count;
+       k += static_cast<std::int32_t>(sequence_sum_lanes)) {
+    sum += logps[k];
+  }
+  return sum;
+}
+
+/// The host's form of the device's warp sum (kernels.cuh, warp_sequence_logp): every lane's
+/// lane_logp_sum() combined in the same shuffle-down tree. The block emulators use it.
+inline double emulated_sequence_logp(double const* logps, std::int32_t count) noexcept {
+  double lane_sums[sequence_sum_lanes];
+  for (unsigned lane = 0; lane < sequence_sum_lanes; ++lane) {
+    lane_sums[lane] = lane_logp_sum(logps, count, lane);
+  }
+  for (unsigned offset = sequence_sum_lanes / 2; offset > 0; offset /= 2) {
+    for (unsigned lane = 0; lane < offset; ++lane) { // lane 0's inputs only
+      lane_sums[lane] += lane_sums[lane + offset];
+    }
+  }
+  return lane_sums[0];
+}
+
 /// Everything one pair contributes, from its sequences' summed log-probabilities.
 struct pair_contribution {
   double loss;      ///< objective + alpha * nll
