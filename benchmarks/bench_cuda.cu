@@ -8,6 +8,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "cuda_batch.cuh"
+
 #include <algorithm>
 #include <cstdint>
 #include <vector>
@@ -15,56 +17,10 @@
 namespace {
 
 namespace L = ipo::loss;
+using ipo_bench::event_timer;
+using ipo_bench::median;
+using ipo_bench::upload_batch;
 constexpr std::size_t kPairs = 8, kSeqLen = 512, kPrompt = 256, kRows = 2 * kPairs * kSeqLen;
-
-double median(std::vector<float> values) {
-  std::sort(values.begin(), values.end());
-  std::size_t const n = values.size();
-  return n % 2 == 1 ? values[n / 2] : 0.5 * (double(values[n / 2 - 1]) + values[n / 2]);
-}
-
-/// Milliseconds of GPU work on the default stream, by a pair of CUDA events.
-class event_timer {
-public:
-  event_timer() {
-    cudaEventCreate(&start_);
-    cudaEventCreate(&stop_);
-  }
-  ~event_timer() {
-    cudaEventDestroy(start_);
-    cudaEventDestroy(stop_);
-  }
-  event_timer(event_timer const&) = delete;
-  event_timer& operator=(event_timer const&) = delete;
-  template <class Work>
-  float operator()(Work&& work) {
-    cudaEventRecord(start_);
-    work();
-    cudaEventRecord(stop_);
-    cudaEventSynchronize(stop_);
-    float ms = 0;
-    cudaEventElapsedTime(&ms, start_, stop_);
-    return ms;
-  }
-
-private:
-  cudaEvent_t start_{}, stop_{};
-};
-
-/// Labels of `rows` positions in sequences of `seq_len`: the first `prompt` positions of each
-/// ignored (-100), the others spread over the vocabulary; and a reference log-probability of
-/// -300 for each sequence. Both copied to the device.
-void upload_batch(std::int64_t* labels, float* ref, std::size_t rows, std::size_t seq_len,
-                  std::size_t prompt, std::size_t vocab) {
-  std::vector<std::int64_t> host_labels(rows);
-  for (std::size_t r = 0; r < rows; ++r) {
-    host_labels[r] =
-        (r % seq_len) < prompt ? -100 : static_cast<std::int64_t>((r * 2654435761u) % vocab);
-  }
-  cudaMemcpy(labels, host_labels.data(), rows * sizeof(std::int64_t), cudaMemcpyHostToDevice);
-  std::vector<float> const host_ref(rows / seq_len, -300.0f);
-  cudaMemcpy(ref, host_ref.data(), host_ref.size() * sizeof(float), cudaMemcpyHostToDevice);
-}
 
 bool have_device() {
   int devices = 0;
@@ -133,7 +89,8 @@ void BM_CudaPreferenceLoss(benchmark::State& state) {
 // The fused linear loss on a bf16 model: 4 pairs x 2 x 256 positions, 128 scored per sequence
 // (1,024 scored rows, one chunk), hidden size H and vocabulary V from the arguments. Baseline:
 // the three bare tensor-core products of the same shapes (logits, d(hidden), d(weight)) by
-// cublasGemmEx, alternated with the call; vs_gemm = their median time over the call's.
+// cublasGemmEx, alternated with the call; vs_gemm = their median time over the call's. d(weight)
+// is written (beta = 0) by both, as the call's one chunk writes it.
 // extra_MiB: the call's workspace, the memory it needs beyond its inputs and gradients.
 void BM_CudaFusedLinear(benchmark::State& state) {
   if (!have_device()) {
@@ -175,7 +132,7 @@ void BM_CudaFusedLinear(benchmark::State& state) {
                  CUDA_R_16BF, V, &zero, d_hidden, CUDA_R_16BF, H, CUBLAS_COMPUTE_32F,
                  CUBLAS_GEMM_DEFAULT);
     cublasGemmEx(handle, CUBLAS_OP_N, CUBLAS_OP_T, H, V, n, &one, hidden, CUDA_R_16BF, H, d_logits,
-                 CUDA_R_16BF, V, &one, d_weight, CUDA_R_32F, H, CUBLAS_COMPUTE_32F,
+                 CUDA_R_16BF, V, &zero, d_weight, CUDA_R_32F, H, CUBLAS_COMPUTE_32F,
                  CUBLAS_GEMM_DEFAULT);
   };
   L::preference_loss_options o;
