@@ -1,5 +1,6 @@
 // The CUDA backend on a real GPU, against the CPU backend on the same inputs. Without a CUDA
-// device it prints why and exits with 77, which CTest reports as skipped.
+// device it runs the host-side argument checks only, then prints why and exits with 77, which
+// CTest reports as skipped (1 if a host-side check failed).
 #include <ipo/cuda.hpp>
 #include <ipo/loss/fused_linear.hpp>
 #include <ipo/loss/preference_loss.hpp>
@@ -10,6 +11,7 @@
 #include <cstdio>
 #include <random>
 #include <span>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -194,6 +196,46 @@ void compare_fused_linear(std::size_t pairs, std::size_t seq_len, std::size_t wi
   }
 }
 
+// Gradients whose shapes do not match the inputs are argument errors naming the gradient and
+// both shapes, found on the host before the call touches memory: this runs without a GPU too
+// (the pointers are never dereferenced).
+void check_fused_linear_gradient_shapes() {
+  constexpr std::size_t rows = 8, width = 4, vocab = 9;
+  auto* fake = reinterpret_cast<float*>(std::uintptr_t{4096});
+  auto const* labels = reinterpret_cast<std::int64_t const*>(std::uintptr_t{4096});
+  L::preference_loss_options o;
+  o.sequence_length = 4;
+  L::preference_loss_result out;
+  auto message = [&](L::cuda::device_linear_gradients gradients) -> std::string {
+    try {
+      L::cuda::fused_linear_preference_loss<float>(
+          nullptr, ipo::matrix_view<float const>(fake, rows, width),
+          ipo::matrix_view<float const>(fake, vocab, width), nullptr, labels, fake,
+          L::sigmoid_loss{}, o, rows, fake, std::size_t{1} << 40, nullptr, gradients, out);
+    } catch (ipo::argument_error const& e) {
+      return e.what();
+    } catch (std::exception const& e) {
+      return std::string("another error: ") + e.what();
+    }
+    return "no error";
+  };
+  std::string const fn = "ipo::loss::cuda::fused_linear_preference_loss: argument ";
+  std::pair<std::string, std::string> const cases[] = {
+      {message({ipo::matrix_view<float>(fake, rows + 1, width), {}, nullptr}),
+       fn + "'gradients.hidden.shape' = \"9x4\" is invalid: expected 8x4"},
+      {message({{}, ipo::matrix_view<float>(fake, vocab, width + 1), nullptr}),
+       fn + "'gradients.weight.shape' = \"9x5\" is invalid: expected 9x4"},
+      {message({{}, ipo::matrix_view<float>(fake, vocab - 1, width), nullptr}),
+       fn + "'gradients.weight.shape' = \"8x4\" is invalid: expected 9x4"},
+  };
+  for (auto const& [got, want] : cases) {
+    if (got != want) {
+      ++failures;
+      std::printf("FAILED: argument error\n  got:  %s\n  want: %s\n", got.c_str(), want.c_str());
+    }
+  }
+}
+
 __global__ void fp16_conversions(std::uint16_t const* halves, float* widened, float const* floats,
                                  std::uint16_t* rounded, std::uint16_t* rounded_bf16,
                                  std::size_t n) {
@@ -296,12 +338,13 @@ int main() {
   if (ipo_second_translation_unit_workspace() == 0) { // links the second translation unit
     return 1;
   }
+  check_fused_linear_gradient_shapes();
   int devices = 0;
   if (cudaGetDeviceCount(&devices) != cudaSuccess || devices == 0) {
     std::printf(
         "SKIPPED: no CUDA device on this machine; the kernel logic is tested on the host by "
         "ipo_test_loss (emulated kernels).\n");
-    return 77;
+    return failures == 0 ? 77 : 1; // the host-side checks above ran
   }
   compare_fp16_conversions();
   compare<float>(8, 64, 32000, L::sigmoid_loss{0.1}, 1);

@@ -276,6 +276,25 @@ TEST_CASE("fused linear: chunking does not change results; bad shapes are named"
                                                        std::span<std::int64_t const>(p.labels), ref,
                                                        L::sigmoid_loss{}, o, {}, many),
                        doctest::Contains("'bias.size()' = 54"), ipo::argument_error);
+  // Gradients of the wrong shape: named with both shapes.
+  std::vector<float> d_hidden((p.rows() + 1) * p.H), d_weight(p.V * p.H);
+  std::string const cols = "x" + std::to_string(p.H);
+  std::string const hidden_message =
+      "ipo::loss::fused_linear_preference_loss: argument 'gradients.hidden.shape' = \"" +
+      std::to_string(p.rows() + 1) + cols + "\" is invalid: expected " + std::to_string(p.rows()) +
+      cols;
+  std::string const weight_message = "'gradients.weight.shape' = \"" + std::to_string(p.V - 1) +
+                                     cols + "\" is invalid: expected " + std::to_string(p.V) + cols;
+  CHECK_THROWS_WITH_AS(L::fused_linear_preference_loss(
+                           H, W, {}, std::span<std::int64_t const>(p.labels), ref,
+                           L::sigmoid_loss{}, o, {}, many,
+                           {ipo::matrix_view<float>(d_hidden.data(), p.rows() + 1, p.H), {}, {}}),
+                       hidden_message.c_str(), ipo::argument_error);
+  CHECK_THROWS_WITH_AS(L::fused_linear_preference_loss(
+                           H, W, {}, std::span<std::int64_t const>(p.labels), ref,
+                           L::sigmoid_loss{}, o, {}, many,
+                           {{}, ipo::matrix_view<float>(d_weight.data(), p.V - 1, p.H), {}}),
+                       doctest::Contains(weight_message.c_str()), ipo::argument_error);
 }
 
 TEST_CASE("fused linear: the default chunk is the budget's rows or H / 4, whichever is more") {

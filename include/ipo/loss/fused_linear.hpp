@@ -401,18 +401,8 @@ inline void check_linear_inputs(matrix_view<float const> hidden, matrix_view<flo
                    reference.weight.rows(),
                    "the vocabulary of weight (" + std::to_string(vocab) + ")");
   }
-  auto check_output = [&](matrix_view<float> view, std::size_t rows, std::size_t cols,
-                          char const* name) {
-    if (view.data() == nullptr) {
-      return;
-    }
-    view.validate(fn, name);
-    check_argument(view.rows() == rows && view.cols() == cols, fn, std::string(name) + ".shape",
-                   std::to_string(view.rows()) + "x" + std::to_string(view.cols()),
-                   std::to_string(rows) + "x" + std::to_string(cols));
-  };
-  check_output(gradients.hidden, hidden.rows(), width, "gradients.hidden");
-  check_output(gradients.weight, vocab, width, "gradients.weight");
+  check_linear_output(gradients.hidden, hidden.rows(), width, "gradients.hidden", fn);
+  check_linear_output(gradients.weight, vocab, width, "gradients.weight", fn);
   check_argument(gradients.bias.empty() || gradients.bias.size() == vocab, fn,
                  "gradients.bias.size()", gradients.bias.size(),
                  "0 or the vocabulary size (" + std::to_string(vocab) + ")");

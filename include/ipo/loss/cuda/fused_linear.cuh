@@ -244,6 +244,8 @@ fused_linear_preference_loss(cublasHandle_t handle, matrix_view<T const> hidden,
                  fn, "reference_logps", reference_logps == nullptr ? "null" : "given",
                  O::reference_free ? "null for a reference-free objective"
                                    : "per-sequence log-probabilities");
+  ipo::loss::detail::check_linear_output(gradients.hidden, rows, width, "gradients.hidden", fn);
+  ipo::loss::detail::check_linear_output(gradients.weight, vocab, width, "gradients.weight", fn);
   auto const layout = detail::plan_linear<T>(rows, sequences, width, vocab, chunk_rows);
   check_argument(workspace != nullptr && workspace_bytes >= layout.total, fn, "workspace_bytes",
                  workspace_bytes,

@@ -339,4 +339,18 @@ void check_linear(matrix_view<T const> hidden, matrix_view<T const> weight, std:
                  bias.size(), "0 or the vocabulary size (" + std::to_string(weight.rows()) + ")");
 }
 
+/// Checks a gradient output of the fused linear variants: empty (not wanted), or a valid
+/// [rows x cols] view.
+template <class T>
+void check_linear_output(matrix_view<T> view, std::size_t rows, std::size_t cols,
+                         std::string const& name, char const* fn) {
+  if (view.data() == nullptr) {
+    return;
+  }
+  view.validate(fn, name);
+  check_argument(view.rows() == rows && view.cols() == cols, fn, name + ".shape",
+                 std::to_string(view.rows()) + "x" + std::to_string(view.cols()),
+                 std::to_string(rows) + "x" + std::to_string(cols));
+}
+
 } // namespace ipo::loss::detail
