@@ -288,7 +288,7 @@ void BM_FusedLinear(benchmark::State& state) {
     auto const gemm_start = std::chrono::steady_clock::now();
     L::detail::chunk_logits_product(gathered, weight_view, threads, logits);
     L::detail::chunk_hidden_gradient(logits, weight_view, threads, d_gathered);
-    L::detail::chunk_weight_gradient(logits, gathered, threads, d_weight_view);
+    L::detail::chunk_weight_gradient(logits, gathered, threads, d_weight_view, false);
     benchmark::DoNotOptimize(d_weight.data());
     gemm_s = std::min(gemm_s, seconds_since(gemm_start));
     state.ResumeTiming();

@@ -266,6 +266,30 @@ TEST_CASE("fused linear: chunking does not change results; bad shapes are named"
   CHECK(r1.chunks == 1);
   CHECK(r2.chunks == p.pairs);
   CHECK(one_chunk.loss == doctest::Approx(many.loss).epsilon(1e-6));
+  // The gradients too, written over NaN: the first chunk writes d(weight) and d(bias), the
+  // others add to them.
+  std::vector<float> bias_values(p.V, 0.25f);
+  auto gradients_with = [&](L::fused_linear_options chunking) {
+    std::vector<float> dh(p.rows() * p.H, NAN), dw(p.V * p.H, NAN), db(p.V, NAN);
+    L::preference_loss_result r;
+    L::fused_linear_preference_loss(
+        H, W, std::span<float const>(bias_values), std::span<std::int64_t const>(p.labels), ref,
+        L::sigmoid_loss{}, o, chunking, r,
+        {ipo::matrix_view<float>(dh.data(), p.rows(), p.H),
+         ipo::matrix_view<float>(dw.data(), p.V, p.H), std::span<float>(db)});
+    return std::vector<std::vector<float>>{dh, dw, db};
+  };
+  auto const whole = gradients_with({}), chunked = gradients_with(L::fused_linear_options{1});
+  for (std::size_t g = 0; g < whole.size(); ++g) {
+    INFO("gradient " << g << " (d(hidden), d(weight), d(bias))");
+    double scale = 1e-12, error = 0.0;
+    for (std::size_t k = 0; k < whole[g].size(); ++k) {
+      scale = std::max(scale, std::fabs(double(whole[g][k])));
+      double const difference = std::fabs(double(whole[g][k]) - double(chunked[g][k]));
+      error = std::isfinite(difference) ? std::max(error, difference) : HUGE_VAL;
+    }
+    CHECK(error <= 1e-5 * scale);
+  }
   CHECK_THROWS_WITH_AS(L::fused_linear_preference_loss(
                            H, ipo::matrix_view<float const>(p.weight.data(), p.V, p.H - 1), {},
                            std::span<std::int64_t const>(p.labels), ref, L::sigmoid_loss{}, o, {},

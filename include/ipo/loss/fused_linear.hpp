@@ -7,14 +7,15 @@
 //   logits  = H_c W^T (+ bias)      one product, 2nHV flops, n x V fp32 scratch
 //   row statistics, g_s, and the gradient g_s (onehot - softmax) written over the logits
 //   dH_c    = dlogits W             one product, 2nHV flops, scattered into d_hidden
-//   dW     += dlogits^T H_c         one product, 2nHV flops, accumulated in fp32
+//   dW     += dlogits^T H_c         one product, 2nHV flops, in fp32 (the first chunk writes dW)
 // 6 N_scored H V flops in all (8 with reference hidden states); extra memory is one chunk of
 // logits plus the gathered hidden rows and their gradient, bounded by the chunking options.
 // The products run on options.threads threads over fixed blocks of the vocabulary (tiles of
 // rows and hidden columns for dH_c), each block one Eigen product, so results are the same bits for
 // any thread count. Memory traffic per chunk: W read three times (once per product), the logits
 // written by their product and by the gradient and read by the row statistics, the gradient
-// and the two backward products, H_c read twice, dW read and written once.
+// and the two backward products, H_c read twice, dW written (the first chunk) or read and
+// written (the later ones).
 #pragma once
 
 #include <algorithm>
@@ -164,12 +165,17 @@ inline void chunk_logits_product(row_major const& gathered, matrix_view<float co
   });
 }
 
-/// d_weight += logits^T * gathered, in blocks of kVocabBlock vocabulary entries.
+/// d_weight = logits^T * gathered (+ d_weight when `accumulate`), in blocks of kVocabBlock
+/// vocabulary entries.
 inline void chunk_weight_gradient(row_major const& logits, row_major const& gathered,
-                                  unsigned threads, matrix_view<float> d_weight) {
+                                  unsigned threads, matrix_view<float> d_weight, bool accumulate) {
   auto dw = as_eigen(d_weight);
   for_each_block(d_weight.rows(), kVocabBlock, threads, [&](Eigen::Index v, Eigen::Index count) {
-    dw.middleRows(v, count).noalias() += logits.middleCols(v, count).transpose() * gathered;
+    if (accumulate) {
+      dw.middleRows(v, count).noalias() += logits.middleCols(v, count).transpose() * gathered;
+    } else {
+      dw.middleRows(v, count).noalias() = logits.middleCols(v, count).transpose() * gathered;
+    }
   });
 }
 
@@ -278,6 +284,9 @@ inline void linear_sweep::run(bool score, bool differentiate, chunk_evaluator ev
   std::vector<double> ref_sequence_logps(reference_from_hidden ? sequences : 0, 0.0);
   std::vector<double> discard;
   std::vector<float> row_max, row_log_sum;
+  // The first chunk writes d(weight) and d(bias), the later ones add to them: nothing zeroes
+  // the V x H buffer first (the caller zeroes d(hidden) only, for its unscored rows).
+  bool accumulated = false;
   dispatch_rows([&](auto arch) {
     for (std::size_t pair_begin = 0; pair_begin < pairs;) {
       // A chunk: whole pairs, at most max_rows scored rows (at least one pair).
@@ -338,8 +347,13 @@ inline void linear_sweep::run(bool score, bool differentiate, chunk_evaluator ev
               }
             });
         if (!gradients.bias.empty()) {
-          Eigen::Map<Eigen::RowVectorXf>(gradients.bias.data(), static_cast<Eigen::Index>(vocab)) +=
-              logits.colwise().sum();
+          Eigen::Map<Eigen::RowVectorXf> d_bias(gradients.bias.data(),
+                                                static_cast<Eigen::Index>(vocab));
+          if (accumulated) {
+            d_bias += logits.colwise().sum();
+          } else {
+            d_bias = logits.colwise().sum();
+          }
         }
         if (gradients.hidden.data() != nullptr) {
           chunk_hidden_gradient(logits, weight, threads, d_gathered);
@@ -349,8 +363,9 @@ inline void linear_sweep::run(bool score, bool differentiate, chunk_evaluator ev
           }
         }
         if (gradients.weight.data() != nullptr) {
-          chunk_weight_gradient(logits, gathered, threads, gradients.weight);
+          chunk_weight_gradient(logits, gathered, threads, gradients.weight, accumulated);
         }
+        accumulated = true;
       }
       std::size_t const extra =
           sizeof(float) *
@@ -361,6 +376,12 @@ inline void linear_sweep::run(bool score, bool differentiate, chunk_evaluator ev
       pair_begin = pair_end;
     }
   });
+  if (differentiate && !accumulated) { // no chunk ran
+    if (gradients.weight.data() != nullptr) {
+      as_eigen(gradients.weight).setZero();
+    }
+    std::fill(gradients.bias.begin(), gradients.bias.end(), 0.0f);
+  }
 }
 
 /// The layout a compiled sweep must have been built against to be called with this
@@ -408,17 +429,14 @@ inline void check_linear_inputs(matrix_view<float const> hidden, matrix_view<flo
                  "0 or the vocabulary size (" + std::to_string(vocab) + ")");
 }
 
-/// Zeros every gradient output (they are accumulated chunk by chunk).
-inline void zero_linear_gradients(fused_linear_gradients const& gradients) {
+/// Zeros d(hidden): its unscored rows are never written. (d(weight) and d(bias) are written
+/// by the sweep's first chunk.)
+inline void zero_hidden_gradient(fused_linear_gradients const& gradients) {
   if (gradients.hidden.data() != nullptr) {
     for (std::size_t row = 0; row < gradients.hidden.rows(); ++row) {
       std::fill_n(gradients.hidden.row_data(row), gradients.hidden.cols(), 0.0f);
     }
   }
-  if (gradients.weight.data() != nullptr) {
-    as_eigen(gradients.weight).setZero();
-  }
-  std::fill(gradients.bias.begin(), gradients.bias.end(), 0.0f);
 }
 
 } // namespace detail
@@ -458,7 +476,7 @@ fused_linear_report fused_linear_preference_loss(
     reference_logps.assign(sequences, 0.0f);
     reference_span = reference_logps;
   }
-  detail::zero_linear_gradients(gradients);
+  detail::zero_hidden_gradient(gradients);
 
   std::size_t const max_rows = chunking.rows_per_chunk(vocab, hidden.cols());
   detail::linear_sweep sweep{hidden,          weight,   bias,
