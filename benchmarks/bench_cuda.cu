@@ -10,7 +10,6 @@
 
 #include "cuda_batch.cuh"
 
-#include <algorithm>
 #include <cstdint>
 #include <vector>
 
